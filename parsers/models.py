@@ -33,7 +33,7 @@ class Fact(BaseModel):
 
 class Check(BaseModel):
     rule: str = Field(description="Which consistency rule, e.g. 'T3 row new_requests: total = sum of applicants'.")
-    ok: bool
+    ok: bool | None = Field(description="True holds, False broken, null not checkable (unknown cells).")
     detail: str
 
 
@@ -59,4 +59,4 @@ class Report(BaseModel):
 
     @property
     def checks_failed(self) -> list[Check]:
-        return [c for c in self.checks if not c.ok]
+        return [c for c in self.checks if c.ok is False]

@@ -1,0 +1,111 @@
+"""Title, issuing office, year and template of a report."""
+
+import re
+from collections import Counter
+
+from parsers.gazetteer import has_place, place_count, zone_name
+
+_REPORT_WORDS = re.compile(r"(?:政府)?信息公开.{0,12}(?:年度报告|年报|工作报告)")
+_YEAR = re.compile(r"((?:19|20)\d{2})\s*年")
+_CN_DIGITS = {"〇": "0", "○": "0", "零": "0", "一": "1", "二": "2", "三": "3", "四": "4",
+              "五": "5", "六": "6", "七": "7", "八": "8", "九": "9"}
+_CN_YEAR = re.compile(r"([二〇○零一三四五六七八九]{4})\s*年")
+_CRAWLER_TITLE = re.compile(r"^标题[:：]\s*(.+)$", re.M)
+# Bodies that may close an office's name, longest first.
+_BODIES = ("人民政府办公室", "人民政府办公厅", "管委会办公室", "管理委员会办公室", "政府办公室", "人民政府",
+           "管委会", "管理委员会", "办公室", "办公厅")
+
+
+def cn_year_to_int(text: str) -> int | None:
+    m = _CN_YEAR.search(text)
+    if not m:
+        return None
+    return int("".join(_CN_DIGITS[c] for c in m.group(1)))
+
+
+def squeeze(text: str) -> str:
+    """Remove the spaces PDF extraction puts between CJK characters and digits."""
+    return re.sub(r"(?<=[\u4e00-\u9fff\d])[ \u3000]+(?=[\u4e00-\u9fff\d])", "", text)
+
+
+def find_title(text: str, hint: str | None) -> str:
+    m = _CRAWLER_TITLE.search(text[:2000])
+    if m:
+        return squeeze(m.group(1).strip())
+    lines = [squeeze(line.strip(" \t#*")) for line in text[:3000].splitlines() if line.strip()]
+    for i, line in enumerate(lines[:15]):
+        if _REPORT_WORDS.search(line) and len(line) <= 80:
+            if not _YEAR.search(line[:12]) or i == 0 or _YEAR.match(line):
+                prev = lines[i - 1] if i > 0 and _YEAR.match(line) and len(lines[i - 1]) <= 30 else ""
+                return prev + line
+            return line
+    if hint:
+        return squeeze(hint.split("_")[0].split("-")[0].strip())
+    return lines[0][:80] if lines else ""
+
+
+def find_year(title: str, text: str) -> int | None:
+    for source in (title, squeeze(text[:600])):
+        m = _YEAR.search(source)
+        if m:
+            return int(m.group(1))
+        cn = cn_year_to_int(source)
+        if cn:
+            return cn
+    years = Counter(int(y) for y in _YEAR.findall(text))
+    return years.most_common(1)[0][0] if years else None
+
+
+def title_org(title: str) -> str:
+    """The office named before the year in the title (may be truncated, e.g. 政府办公室)."""
+    m = _YEAR.search(title) or re.search(r"[二〇○零一三四五六七八九]{4}\s*年", title)
+    head = title[: m.start()] if m else title
+    head = re.sub(r"^(?:关于|【[^】]*】)", "", head)
+    return head.strip(" ：:·-—_")
+
+
+def complete_org(org: str, body: str) -> str:
+    """Recover the full office from the body when the title names it only partly."""
+    text = squeeze(body)
+    if org and has_place(org) or org and re.search(r"(?:开发区|实验区|新区)", org):
+        return _with_city_prefix(org, text)
+    ending = org or next((b for b in _BODIES if b in text), "")
+    if not ending:
+        return org
+    candidates = Counter(m.group(1) + ending for m in re.finditer(r"([\u4e00-\u9fff]{2,16}?)" + re.escape(ending), text))
+    placed = [c for c in candidates if has_place(c) or re.search(r"(?:开发区|实验区|新区)", c)]
+    if placed:
+        return max(placed, key=lambda c: (place_count(c), candidates[c], len(c)))
+    zone = zone_name(text)
+    body_word = next((b for b in _BODIES if b in text and b.endswith(ending)), ending)
+    if zone:
+        return zone + body_word
+    return org or ending
+
+
+def _with_city_prefix(org: str, text: str) -> str:
+    """洪泽区人民政府 → 淮安市洪泽区人民政府 when the body names it so."""
+    m = re.search(r"([\u4e00-\u9fff]{2,4}[省市州])" + re.escape(org), text)
+    if m and has_place(m.group(1)):
+        return m.group(1) + org
+    return org
+
+
+def detect_template(year: int | None, text: str) -> str:
+    """v2019 / v2021 from the tables' own wording; the year decides when the tables say nothing."""
+    has_tables = "本年新收" in text or "第二十条" in text
+    if year is not None and year < 2019 and not has_tables:
+        return "pre2019"
+    if re.search(r"本年制发件数|逾期不补正|本年废止件数|本年度止件数", text):
+        return "v2021"
+    if re.search(r"本年新制作数量|上一年项目数量|采购项目数量", text):
+        return "v2019"
+    if year is None:
+        return "unknown"
+    if year < 2019:
+        return "pre2019"
+    return "v2019" if year < 2021 else "v2021"
+
+
+def looks_like_report(title: str, text: str) -> bool:
+    return bool(_REPORT_WORDS.search(title) or _REPORT_WORDS.search(text[:3000])) and "公开" in text

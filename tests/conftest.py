@@ -1,0 +1,35 @@
+"""Shared fixtures: the real corpus (../shared/corpus) and isolated settings in tmp_path."""
+
+import os
+from pathlib import Path
+
+import pytest
+
+from govqa.settings import Settings
+
+REPO = Path(__file__).resolve().parents[1]
+CORPUS = REPO.parent / "shared" / "corpus"
+SEEDS = CORPUS / "seeds"
+RAW = CORPUS / "raw"
+
+
+def pytest_collection_modifyitems(config, items):
+    """Skip `corpus` tests when the corpus is absent, unless CI demands it (GOVQA_REQUIRE_CORPUS=1)."""
+    if CORPUS.is_dir():
+        return
+    if os.environ.get("GOVQA_REQUIRE_CORPUS") == "1":
+        raise pytest.UsageError(f"GOVQA_REQUIRE_CORPUS=1 but the corpus is missing at {CORPUS}")
+    skip = pytest.mark.skip(reason=f"real reports not found at {CORPUS}")
+    for item in items:
+        if "corpus" in item.keywords:
+            item.add_marker(skip)
+
+
+@pytest.fixture(scope="session")
+def corpus() -> Path:
+    return CORPUS
+
+
+@pytest.fixture
+def settings(tmp_path) -> Settings:
+    return Settings(data_dir=tmp_path / "data")
