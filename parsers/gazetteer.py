@@ -106,6 +106,15 @@ def zone_name(text: str) -> str | None:
     return None
 
 
+def place_before(text: str) -> str | None:
+    """The longest known place name that `text` ends with (淮安市 for 本报告由淮安市)."""
+    names = _places()[1]
+    for size in range(min(len(text), 12), 1, -1):
+        if text[-size:] in names:
+            return text[-size:]
+    return None
+
+
 def place_count(text: str) -> int:
     return sum(1 for _ in _name_pattern().finditer(text))
 

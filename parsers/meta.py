@@ -3,7 +3,7 @@
 import re
 from collections import Counter
 
-from parsers.gazetteer import has_place, place_count, zone_name
+from parsers.gazetteer import has_place, place_before, place_count, zone_name
 
 _REPORT_WORDS = re.compile(r"(?:政府)?信息公开.{0,12}(?:年度报告|年报|工作报告)")
 _YEAR = re.compile(r"((?:19|20)\d{2})\s*年")
@@ -28,19 +28,26 @@ def squeeze(text: str) -> str:
     return re.sub(r"(?<=[\u4e00-\u9fff\d])[ \u3000]+(?=[\u4e00-\u9fff\d])", "", text)
 
 
+def _clean_hint(hint: str) -> str:
+    """Page titles carry the site's name after '_' or '-': keep the report's own title."""
+    return squeeze(re.split(r"[_|]| - |-(?=[^-]*$)", hint.strip())[0].strip())
+
+
 def find_title(text: str, hint: str | None) -> str:
     m = _CRAWLER_TITLE.search(text[:2000])
     if m:
         return squeeze(m.group(1).strip())
+    if hint and _REPORT_WORDS.search(hint) and _YEAR.search(squeeze(hint)):
+        return _clean_hint(hint)
     lines = [squeeze(line.strip(" \t#*")) for line in text[:3000].splitlines() if line.strip()]
     for i, line in enumerate(lines[:15]):
         if _REPORT_WORDS.search(line) and len(line) <= 80:
-            if not _YEAR.search(line[:12]) or i == 0 or _YEAR.match(line):
-                prev = lines[i - 1] if i > 0 and _YEAR.match(line) and len(lines[i - 1]) <= 30 else ""
+            if i > 0 and not _YEAR.search(line) or _YEAR.match(line):
+                prev = lines[i - 1] if i > 0 and len(lines[i - 1]) <= 30 else ""
                 return prev + line
             return line
     if hint:
-        return squeeze(hint.split("_")[0].split("-")[0].strip())
+        return _clean_hint(hint)
     return lines[0][:80] if lines else ""
 
 
@@ -85,9 +92,10 @@ def complete_org(org: str, body: str) -> str:
 
 def _with_city_prefix(org: str, text: str) -> str:
     """洪泽区人民政府 → 淮安市洪泽区人民政府 when the body names it so."""
-    m = re.search(r"([\u4e00-\u9fff]{2,4}[省市州])" + re.escape(org), text)
-    if m and has_place(m.group(1)):
-        return m.group(1) + org
+    for m in re.finditer(re.escape(org), text):
+        place = place_before(text[max(0, m.start() - 8):m.start()])
+        if place and place[-1] in "省市州" and not org.startswith(place):
+            return place + org
     return org
 
 

@@ -88,7 +88,9 @@ def _row_sum_ok(values: list[Number]) -> bool:
 
 
 def parse_t3(text: str, span: tuple[int, int], version: str, limit: int) -> tuple[list[Fact], list[str]]:
-    rows = t3_rows(version)
+    # Some 2021+ reports still print the 2019 single row (六)其他处理: follow the table, not the year.
+    has_2021_rows = re.search(r"逾\s*期\s*不\s*补\s*正|逾\s*期\s*未\s*按\s*收\s*费", text[span[0]:span[1]])
+    rows = t3_rows("v2021" if has_2021_rows else "v2019")
     located = locate_rows(text, rows, *span)
     if not located or located[0].row.key != "new_requests":
         return [], ["T3: table not found"] if located else []

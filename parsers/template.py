@@ -100,7 +100,7 @@ T3_ROWS = [
         r"部\s*分\s*公\s*开\s*(?:[（(][^）)]{0,30}[）)])?", "（二）"),
     Row("denied_state_secret", "1.属于国家秘密", "denied: state secret", r"属\s*于\s*国\s*家\s*秘\s*密", "1"),
     Row("denied_prohibited_by_law", "2.其他法律行政法规禁止公开", "denied: prohibited by other laws",
-        r"其\s*他\s*法\s*律\s*(?:行\s*政\s*)?法\s*规\s*禁\s*止\s*公\s*开", "2"),
+        r"其\s*他\s*法\s*律[^\d]{0,10}?公\s*开", "2"),
     Row("denied_security_stability", "3.危及“三安全一稳定”", "denied: endangers the 'three securities and one stability'",
         r"危\s*及\s*[“\"']?\s*三\s*安\s*全\s*一\s*稳\s*定\s*[”\"']?", "3"),
     Row("denied_third_party_rights", "4.保护第三方合法权益", "denied: protects third-party rights",

@@ -197,3 +197,64 @@ def test_parse_cli_prints_json_lines_with_the_report_fields_and_fails_on_bad_fil
     assert set(report) == {"report_id", "source", "title", "org", "region", "year", "template", "sections",
                            "facts", "checks", "warnings"}
     assert report["source"] == str(SEEDS / SEED["003"])
+
+
+@pytest.mark.parametrize(
+    "name, org, year, template",
+    [
+        ("fujian-pingtan-dishuiju_2013_pingtanarchive.txt", "平潭综合实验区地方税务局", 2013, "pre2019"),
+        ("fujian-pingtan-gonganju_2024_pingtanarchive.html", "平潭综合实验区公安局", 2024, "v2021"),
+        ("fujian-pingtan-gonganju_2024_pingtanarchive.txt", "平潭综合实验区公安局", 2024, "v2021"),
+        ("fujian-pingtan_2011_pingtanarchive.txt", "平潭综合实验区", 2011, "pre2019"),
+        ("fujian-pingtan_2012_pingtanarchive.txt", "平潭综合实验区", 2012, "pre2019"),
+        ("fujian-pingtan_2013_pingtanarchive.txt", "平潭综合实验区", 2013, "pre2019"),
+        ("fujian-pingtan_2016_pingtanarchive.txt", "平潭综合实验区", 2016, "pre2019"),
+        ("fujian-pingtan_2017_pingtanarchive.txt", "平潭综合实验区", 2017, "pre2019"),
+        ("fujian-pingtan_2018_pingtanarchive.txt", "平潭综合实验区", 2018, "pre2019"),
+        ("fujian-pingtan_2019_pingtanarchive.txt", "平潭综合实验区", 2019, "v2019"),
+        ("fujian-pingtan_2020_pingtanarchive.html", "平潭综合实验区", 2020, "v2019"),
+        ("fujian-pingtan_2020_pingtanarchive.txt", "平潭综合实验区", 2020, "v2019"),
+        ("fujian-pingtan_2021_pingtanarchive.txt", "平潭综合实验区", 2021, "v2021"),
+        ("fujian-pingtan_2022_pingtanarchive.txt", "平潭综合实验区", 2022, "v2021"),
+        ("fujian-pingtan_2023_pingtanarchive.txt", "平潭综合实验区", 2023, "v2021"),
+        ("fujian-pingtan_2024_pingtanarchive.html", "平潭综合实验区", 2024, "v2021"),
+        ("fujian-pingtan_2024_pingtanarchive.txt", "平潭综合实验区", 2024, "v2021"),
+        ("fujian-pingtan_2025_pingtanarchive.txt", "平潭综合实验区", 2025, "v2021"),
+        ("fujian-pingtanxian_2011_pingtanarchive.txt", "平潭县人民政府", 2011, "pre2019"),
+        ("fujian-pingtanxian_2012_pingtanarchive.txt", "平潭县人民政府", 2012, "pre2019"),
+        ("fujian-pingtanxian_2013_pingtanarchive.txt", "平潭县人民政府", 2013, "pre2019"),
+        ("jiangsu-huaian-hongzequ_2023_kiro.pdf", "淮安市洪泽区人民政府", 2023, "v2021"),
+        ("jiangsu-huaian-hongzequ_2024_kiro.pdf", "淮安市洪泽区人民政府", 2024, "v2021"),
+        ("jiangsu-huaian-shi_2024_govnianbao.pdf", "淮安市人民政府", 2024, "v2021"),
+        ("jiangsu-suqian-shuyang-fagaiju_2023_kiro.html", "沭阳县发展和改革局", 2023, "v2021"),
+    ],
+)
+def test_every_raw_file_yields_its_office_and_year(name, org, year, template):
+    report = ReportParser().parse(RAW / name)
+    assert (report.org, report.year, report.template) == (org, year, template)
+
+
+@pytest.mark.parametrize(
+    "name, key, value",
+    [
+        ("jiangsu-huaian-hongzequ_2023_kiro.pdf", "T3/new_requests/total", 21),
+        ("jiangsu-huaian-hongzequ_2023_kiro.pdf", "T3/unable_not_held/total", 10),
+        ("jiangsu-huaian-hongzequ_2023_kiro.pdf", "T3/other_total/total", 0),  # prints the 2019 row in 2023
+        ("jiangsu-suqian-shuyang-fagaiju_2023_kiro.html", "T3/new_requests/total", 26),
+        ("jiangsu-suqian-shuyang-fagaiju_2023_kiro.html", "T3/new_requests/commercial_enterprise", None),
+        ("jiangsu-suqian-shuyang-fagaiju_2023_kiro.html", "T2/normative_documents/in_force", 18),
+        ("jiangsu-suqian-shuyang-fagaiju_2023_kiro.html", "T4/reconsideration/pending", 1),
+        ("fujian-pingtan_2024_pingtanarchive.html", "T2/normative_documents/issued", 62),
+    ],
+)
+def test_html_and_pdf_tables_become_the_same_canonical_facts(name, key, value):
+    assert ReportParser().parse(RAW / name).value(key) == value
+
+
+def test_html_copy_resolves_what_the_crawler_text_left_ambiguous():
+    text = ReportParser().parse(RAW / "fujian-pingtan_2024_pingtanarchive.txt")
+    html = ReportParser().parse(RAW / "fujian-pingtan_2024_pingtanarchive.html")
+    assert text.fact("T2/normative_documents/issued").status == "ambiguous"
+    assert 62 in text.fact("T2/normative_documents/issued").candidates
+    same = [f.key for f in text.facts if f.status == "ok"]
+    assert same and all(text.value(k) == html.value(k) for k in same)
