@@ -115,5 +115,6 @@ def detect_template(year: int | None, text: str) -> str:
     return "v2019" if year < 2021 else "v2021"
 
 
-def looks_like_report(title: str, text: str) -> bool:
-    return bool(_REPORT_WORDS.search(title) or _REPORT_WORDS.search(text[:3000])) and "公开" in text
+def looks_like_report(title: str) -> bool:
+    """A disclosure report says what it is in its title; a page that merely mentions one does not."""
+    return bool(_REPORT_WORDS.search(title))

@@ -39,9 +39,9 @@ class ReportParser:
         if not text.strip():
             raise ParseError("the file is empty (no text could be extracted)", source)
         title = find_title(text, title_hint)
-        if not looks_like_report(title, text):
+        if not looks_like_report(title):
             raise ParseError("not a government information disclosure annual report "
-                             "(no 政府信息公开…年度报告 title or wording found)", source)
+                             f"(its title '{title[:40]}' does not name a 政府信息公开…年度报告)", source)
         year = find_year(title, text)
         template = detect_template(year, text)
         context = "\n".join(page_headers or []) + "\n" + text

@@ -1,0 +1,35 @@
+# Two entry points (see README): `make run` and `make test`. Both set everything up first.
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+# Elsewhere than this machine, point at PyTorch's CPU wheels so pip never pulls a CUDA build:
+#   make run TORCH_INDEX=https://download.pytorch.org/whl/cpu
+TORCH_INDEX ?=
+
+.PHONY: setup model run test bench clean
+
+$(VENV)/.installed: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install -q --upgrade pip
+	$(PY) -m pip install -q torch==2.13.0 $(if $(TORCH_INDEX),--index-url $(TORCH_INDEX))
+	$(PY) -m pip install -q -e ".[test]"
+	touch $@
+
+setup: $(VENV)/.installed
+
+model: setup
+	$(PY) -m index.embedding_model
+
+run: model
+	$(VENV)/bin/govqa serve
+
+test: model
+	$(VENV)/bin/pytest
+
+bench: model
+	$(PY) -m eval.bench_parse
+	$(PY) -m eval.bench_ingest
+	$(PY) -m eval.bench_answers
+
+clean:
+	rm -rf $(VENV) .cache govqa-data
