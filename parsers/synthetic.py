@@ -1,0 +1,588 @@
+"""Synthetic annual reports: fictional offices, template-shaped tables, numbers that obey every rule.
+
+Used by tests (round trips through every reader and the report parser) and as demo data when no real
+corpus is present. Every place name here is invented; none names a real region. The numbers obey the
+template's consistency rules (T3 row totals, the two column rules, T4 group totals); a blank cell
+(value None) is only ever printed where the number is 0, as real reports do for unused columns.
+
+    python -m parsers.synthetic OUT_DIR [--count N] [--formats txt,md,html,docx,pdf] [--seed S]
+"""
+
+import argparse
+import io
+import random
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Literal
+
+from pydantic import BaseModel, Field
+
+from parsers.template import T3_COLUMNS, T4_GROUPS, T4_OUTCOMES, V2019, V2021, fact_key, t3_rows
+
+Format = Literal["txt", "md", "html", "docx", "pdf"]
+FORMATS: tuple[str, ...] = ("txt", "md", "html", "docx", "pdf")
+
+# Invented regions: prefecture-level cities alone and with their districts/counties.
+_CITIES = ["青禾市", "澜溪市", "霁川市", "沄江市", "岚桥市", "杉屿市"]
+_COUNTIES = {
+    "青禾市": ["云岭区", "听涛区", "栖云县", "萤川县"],
+    "澜溪市": ["汐桥区", "芷澜县", "苍珥县", "珑泉区"],
+    "霁川市": ["茗屿县", "槿溪区", "沄渡县", "琅汀区"],
+    "沄江市": ["雁汀县", "枫渡区", "砚澄区", "蘅芜县"],
+    "岚桥市": ["翠岙县", "星澜区", "澈源县", "棠汐区"],
+    "杉屿市": ["鹭屿区", "榆岑县", "桐霁县", "黛川区"],
+}
+REGIONS: list[str] = _CITIES + [city + county for city, counties in _COUNTIES.items() for county in counties]
+BODIES: list[tuple[str, int]] = [  # body name, weight: government reports are the most common
+    ("人民政府", 8), ("人民政府办公室", 3), ("发展和改革局", 1), ("财政局", 1), ("自然资源和规划局", 1),
+    ("生态环境局", 1), ("住房和城乡建设局", 1), ("交通运输局", 1), ("市场监督管理局", 1), ("教育局", 1),
+    ("卫生健康委员会", 1), ("公安局", 1), ("人力资源和社会保障局", 1), ("行政审批局", 1), ("农业农村局", 1),
+]
+APPLICANTS = [c.key for c in T3_COLUMNS[:6]]
+_SHARE = {"natural_person": 0.8, "commercial_enterprise": 0.1, "research_institution": 0.01,
+          "social_welfare_org": 0.015, "legal_service_org": 0.05, "other_org": 0.03}
+_RESULT_WEIGHT = {
+    "granted": 40, "partially_granted": 10, "denied_state_secret": 0.4, "denied_prohibited_by_law": 1,
+    "denied_security_stability": 0.4, "denied_third_party_rights": 2, "denied_internal_affairs": 2,
+    "denied_process_info": 2, "denied_enforcement_file": 1, "denied_admin_query": 2, "unable_not_held": 20,
+    "unable_needs_creation": 3, "unable_unclear": 2, "rejected_petition": 3, "rejected_duplicate": 3,
+    "rejected_publication": 1, "rejected_excessive": 0.4, "rejected_confirmation": 1, "other_no_correction": 3,
+    "other_no_fee": 0.4, "other_other": 3, "other_total": 6.4,
+}
+_GROUPS = {"denied": ("三", "不予公开"), "unable": ("四", "无法提供"), "rejected": ("五", "不予处理"),
+           "other": ("六", "其他处理")}
+_T3_NOTE = "（本列数据的勾稽关系为：第一项加第二项之和，等于第三项加第四项之和）"
+_TOP_LABELS = {"new_requests": "一、本年新收政府信息公开申请数量", "carried_over": "二、上年结转政府信息公开申请数量",
+               "carried_forward": "四、结转下年度继续办理"}
+_SUB_LABELS = {"granted": ("一", "予以公开"), "partially_granted": ("二", "部分公开（区分处理的，只计这一情形，不计其他情形）"),
+               "other_total": ("六", "其他处理"), "processed_total": ("七", "总计")}
+# T2 by template: (item, column headers, [(row key, printed label)], column keys)
+_T2_LAYOUT = {
+    V2019: [
+        ("第二十条第（一）项", ["本年新制作数量", "本年新公开数量", "对外公开总数量"],
+         [("regulations", "规章"), ("normative_documents", "规范性文件")], ["new_made", "new_published", "total_published"]),
+        ("第二十条第（五）项", ["上一年项目数量", "本年增/减", "处理决定数量"],
+         [("admin_licensing", "行政许可"), ("other_admin_services", "其他对外管理服务事项")],
+         ["prior_count", "change", "decisions"]),
+        ("第二十条第（六）项", ["上一年项目数量", "本年增/减", "处理决定数量"],
+         [("admin_penalty", "行政处罚"), ("admin_coercion", "行政强制")], ["prior_count", "change", "decisions"]),
+        ("第二十条第（八）项", ["上一年项目数量", "本年增/减"], [("admin_fees", "行政事业性收费")], ["prior_count", "change"]),
+        ("第二十条第（九）项", ["采购项目数量", "采购总金额（单位：万元，保留4位小数）"],
+         [("centralized_procurement", "政府集中采购")], ["procurement_items", "procurement_amount"]),
+    ],
+    V2021: [
+        ("第二十条第（一）项", ["本年制发件数", "本年废止件数", "现行有效件数"],
+         [("regulations", "规章"), ("normative_documents", "行政规范性文件")], ["issued", "repealed", "in_force"]),
+        ("第二十条第（五）项", ["本年处理决定数量"], [("admin_licensing", "行政许可")], ["decisions"]),
+        ("第二十条第（六）项", ["本年处理决定数量"], [("admin_penalty", "行政处罚"), ("admin_coercion", "行政强制")],
+         ["decisions"]),
+        ("第二十条第（八）项", ["本年收费金额（单位：万元）"], [("admin_fees", "行政事业性收费")], ["fee_amount"]),
+    ],
+}
+
+
+class ReportStyle(BaseModel):
+    """Rendering choices drawn from the seed, so the same report varies the way real ones do."""
+
+    halfwidth_brackets: bool = Field(False, description="'(一) 予以公开' instead of '（一）予以公开'.")
+    plus_signs: bool = Field(False, description="Positive 本年增/减 printed with a '+'.")
+    running_header: bool = Field(False, description="PDF pages carry the office name as a running header.")
+    metadata_title: bool = Field(True, description="PDF/DOCX metadata carries the title.")
+    blank_columns: list[str] = Field(default_factory=list, description="T3 applicant columns printed blank (all 0).")
+
+
+class SyntheticReport(BaseModel):
+    org: str
+    year: int
+    template: Literal["v2019", "v2021"]
+    title: str
+    facts: dict[str, int | float | None] = Field(description="Every T2/T3/T4 key of the template; None = blank cell.")
+    narrative_facts: dict[str, int | float] = Field(description="Numbers stated in the narrative of section 一.")
+    sections: dict[str, str] = Field(description="一…六 -> body text; 二/三/四 hold only their table, so ''.")
+    style: ReportStyle
+
+
+# ------------------------------------------------------------------ numbers
+def make_report(seed: int, template: str | None = None, year: int | None = None) -> SyntheticReport:
+    """A reproducible report: the same seed (and arguments) always gives the same report."""
+    rng = random.Random(seed)
+    template, year = _edition(rng, template, year)
+    region = rng.choice(REGIONS)
+    org = region + rng.choices([b for b, _ in BODIES], weights=[w for _, w in BODIES])[0]
+    facts: dict[str, int | float | None] = {**_t2_facts(rng, template), **_t3_facts(rng, template), **_t4_facts(rng)}
+    style = ReportStyle(halfwidth_brackets=rng.random() < 0.3, plus_signs=rng.random() < 0.3,
+                        running_header=rng.random() < 0.5, metadata_title=rng.random() < 0.7)
+    if rng.random() < 0.25:
+        style.blank_columns = _blank_zero_columns(facts, template)
+    narrative = {
+        "proactive_items": int(10 ** rng.uniform(2, 4.3)),
+        "policy_interpretations": rng.randint(3, 200),
+        "training_sessions": rng.randint(1, 20),
+        "requests_received": facts[fact_key("T3", "new_requests", "total")],
+    }
+    title = f"{org}{year}年政府信息公开工作年度报告"
+    sections = _sections(rng, org, year, template, narrative, style)
+    return SyntheticReport(org=org, year=year, template=template, title=title, facts=facts,
+                           narrative_facts=narrative, sections=sections, style=style)
+
+
+def _edition(rng: random.Random, template: str | None, year: int | None) -> tuple[str, int]:
+    if template not in (None, V2019, V2021):
+        raise ValueError(f"template must be {V2019} or {V2021}, not {template!r}")
+    if year is not None and year < 2019:
+        raise ValueError(f"synthetic reports follow the 2019+ templates; year {year} is too early")
+    if year is None:
+        year = rng.choice([2019, 2020] if template == V2019 else range(2021, 2026) if template else range(2019, 2026))
+    fitting = V2019 if year <= 2020 else V2021
+    if template not in (None, fitting):
+        raise ValueError(f"the {year} report uses template {fitting}, not {template}")
+    return fitting, year
+
+
+def _log_int(rng: random.Random, low: float, high: float) -> int:
+    return int(10 ** rng.uniform(low, high)) if rng.random() > 0.1 else 0
+
+
+def _t2_facts(rng: random.Random, template: str) -> dict[str, int | float]:
+    f: dict[str, int | float] = {}
+    if template == V2019:
+        for row, top in (("regulations", 3), ("normative_documents", 40)):
+            made = rng.randint(0, top)
+            f[f"T2/{row}/new_made"], f[f"T2/{row}/new_published"] = made, made - (made > 0 and rng.random() < 0.2)
+            f[f"T2/{row}/total_published"] = f[f"T2/{row}/new_published"] + rng.randint(0, 25 * top)
+        for row, high in (("admin_licensing", 4.7), ("other_admin_services", 3), ("admin_penalty", 4.5),
+                          ("admin_coercion", 3), ("admin_fees", 0)):
+            prior = _log_int(rng, 0.5, 2.8 if row != "admin_fees" else 1.8)
+            f[f"T2/{row}/prior_count"], f[f"T2/{row}/change"] = prior, rng.randint(-min(prior, 20), 40)
+            if high:
+                f[f"T2/{row}/decisions"] = _log_int(rng, 0, high)
+        f["T2/centralized_procurement/procurement_items"] = _log_int(rng, 0, 2.7)
+        f["T2/centralized_procurement/procurement_amount"] = round(rng.randint(0, 2_000_000_000) / 10_000, 4)
+    else:
+        for row, top in (("regulations", 2), ("normative_documents", 60)):
+            issued, repealed = rng.randint(0, top), rng.randint(0, top // 2)
+            f[f"T2/{row}/issued"], f[f"T2/{row}/repealed"] = issued, repealed
+            f[f"T2/{row}/in_force"] = issued + rng.randint(0, 10 * top)
+        for row, high in (("admin_licensing", 5.5), ("admin_penalty", 5), ("admin_coercion", 3.5)):
+            f[f"T2/{row}/decisions"] = _log_int(rng, 0, high)
+        f["T2/admin_fees/fee_amount"] = round(rng.randint(0, 1_000_000_000) / 100, 2) if rng.random() > 0.2 else 0
+    return f
+
+
+def _t3_facts(rng: random.Random, template: str) -> dict[str, int]:
+    rows = [r.key for r in t3_rows(template)]
+    results = [k for k in rows if k in _RESULT_WEIGHT]
+    scale = rng.choice([5, 25, 120, 600, 3000])
+    f: dict[str, int] = {}
+    for col in APPLICANTS:
+        expected = scale * _SHARE[col] * rng.uniform(0.3, 1.7)
+        new = int(expected) if expected >= 1 else int(rng.random() < expected)
+        carried_over = int(new * rng.uniform(0, 0.08))
+        carried_forward = int((new + carried_over) * rng.uniform(0, 0.08))
+        processed = new + carried_over - carried_forward
+        counts = _split(rng, processed, [_RESULT_WEIGHT[k] for k in results])
+        values = {"new_requests": new, "carried_over": carried_over, "carried_forward": carried_forward,
+                  "processed_total": processed, **dict(zip(results, counts))}
+        f.update({fact_key("T3", row, col): values[row] for row in rows})
+    for row in rows:
+        f[fact_key("T3", row, "total")] = sum(f[fact_key("T3", row, col)] for col in APPLICANTS)
+    return f
+
+
+def _split(rng: random.Random, n: int, weights: list[float]) -> list[int]:
+    """n split into len(weights) non-negative parts summing exactly to n, roughly by the weights."""
+    jittered = [w * rng.uniform(0.2, 1.8) for w in weights]
+    counts = [int(n * w / sum(jittered)) for w in jittered]
+    for i in rng.choices(range(len(weights)), weights=jittered, k=n - sum(counts)):
+        counts[i] += 1
+    return counts
+
+
+def _t4_facts(rng: random.Random) -> dict[str, int]:
+    f: dict[str, int] = {}
+    for group in T4_GROUPS:
+        busy = rng.random() < 0.5
+        values = [rng.choice([0, 0, 1, 2, 3, 8, 20]) if busy else 0 for _ in T4_OUTCOMES[:4]]
+        for outcome, value in zip(T4_OUTCOMES, values + [sum(values)]):
+            f[fact_key("T4", group.key, outcome.key)] = value
+    return f
+
+
+def _blank_zero_columns(facts: dict, template: str) -> list[str]:
+    """Blank the applicant columns that are 0 in every row, as many real reports print them."""
+    rows = [r.key for r in t3_rows(template)]
+    zero = [c for c in APPLICANTS if all(facts[fact_key("T3", r, c)] == 0 for r in rows)]
+    for col in zero:
+        for row in rows:
+            facts[fact_key("T3", row, col)] = None
+    return zero
+
+
+# ------------------------------------------------------------------ narrative
+_FILLER = [
+    "坚持以公开为常态、不公开为例外，严格落实政府信息公开各项制度要求",
+    "围绕中心工作和群众关切，持续加大重点领域信息公开力度",
+    "进一步健全信息发布审核机制，严格执行“先审查、后公开”和“一事一审”原则",
+    "及时更新政务公开专栏，确保公开内容准确、完整、及时",
+    "加强与相关部门的沟通协调，形成上下联动、齐抓共管的工作格局",
+    "通过政府门户网站、政务新媒体和公开查阅点等多种渠道发布信息",
+    "认真梳理主动公开事项目录，动态调整公开内容，方便公众查询使用",
+    "规范申请受理、登记、审查、答复和归档等各环节，提高答复质量",
+    "加强对基层政务公开工作的业务指导，推动标准化规范化建设落地见效",
+    "定期开展网站和政务新媒体内容巡查，及时整改发现的问题",
+]
+_PROBLEMS = ["政策解读的形式还不够丰富", "基层政务公开工作人员业务能力有待提升", "部分栏目更新不够及时",
+             "依申请公开答复的规范性仍需加强", "公众参与和互动回应的深度还不够"]
+
+
+def _sentences(rng: random.Random, k: int) -> str:
+    return "，".join(rng.sample(_FILLER, k)) + "。"
+
+
+def _sections(rng: random.Random, org: str, year: int, template: str, narrative: dict, style: ReportStyle) -> dict:
+    sub = _sub_heading(style)
+    paragraphs = 1 + (rng.random() < 0.5) * rng.randint(1, 3)  # long narratives push T3 across PDF pages
+    one = [
+        f"{year}年，{org}坚持以习近平新时代中国特色社会主义思想为指导，认真贯彻落实《中华人民共和国政府信息公开条例》，"
+        + _sentences(rng, 2),
+        sub("一", "主动公开情况"),
+        f"全年主动公开政府信息{narrative['proactive_items']}条，发布政策解读{narrative['policy_interpretations']}篇。"
+        + _sentences(rng, 3),
+        sub("二", "依申请公开情况"),
+        f"全年共受理政府信息公开申请{narrative['requests_received']}件，均在法定期限内予以答复。" + _sentences(rng, 2),
+        sub("三", "政府信息管理情况"),
+        *[_sentences(rng, rng.randint(2, 4)) for _ in range(paragraphs)],
+        sub("四", "政府信息公开平台建设情况"),
+        *[_sentences(rng, rng.randint(2, 4)) for _ in range(paragraphs)],
+        sub("五", "监督保障情况"),
+        f"全年组织开展政务公开业务培训{narrative['training_sessions']}场，" + _sentences(rng, 2),
+    ]
+    problems = rng.sample(_PROBLEMS, 2)
+    five = [sub("一", "存在的主要问题"), f"{year}年，本机关政府信息公开工作取得一定成效，但仍存在{problems[0]}、{problems[1]}等问题。",
+            sub("二", "改进情况"), "下一步，一是" + _sentences(rng, 1)[:-1] + "；二是" + _sentences(rng, 1)]
+    six = (f"{year}年，本机关未收取政府信息公开信息处理费。" if template == V2021 and rng.random() < 0.6
+           else "无。" if rng.random() < 0.5 else "本年度无其他需要报告的事项。")
+    return {"一": "\n".join(one), "二": "", "三": "", "四": "", "五": "\n".join(five), "六": six}
+
+
+def _sub_heading(style: ReportStyle):
+    if style.halfwidth_brackets:
+        return lambda number, text: f"({number}) {text}"
+    return lambda number, text: f"（{number}）{text}"
+
+
+# ------------------------------------------------------------------ layout
+@dataclass
+class _Cell:
+    text: str
+    col: int
+    rowspan: int = 1
+    colspan: int = 1
+
+
+@dataclass
+class _Grid:
+    """A printed table: per row, the cells that start in it (covered positions are absent)."""
+
+    ncols: int
+    rows: list[list[_Cell]]
+    header_rows: int = 0
+    label_cols: int = 0
+    widths: tuple[float, ...] = ()
+
+
+Block = tuple[str, object]  # ("title"|"h1"|"h2"|"p", str) or ("table", _Grid) or ("t2", list[_Grid])
+
+
+def _number(value: int | float | None, key: str, style: ReportStyle) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float):
+        return f"{value:.4f}".rstrip("0").rstrip(".")
+    return f"+{value}" if style.plus_signs and key.endswith("/change") and value > 0 else str(value)
+
+
+def _t2_grids(report: SyntheticReport) -> list[_Grid]:
+    grids = []
+    for item, headers, rows, cols in _T2_LAYOUT[report.template]:
+        span = 3 - len(headers)  # the last value column stretches over the unused ones
+
+        def line(first: str, texts: list[str]) -> list[_Cell]:
+            cells = [_Cell(first, 0)] + [_Cell(t, i + 1) for i, t in enumerate(texts)]
+            cells[-1].colspan += span
+            return cells
+
+        body = [line(label, [_number(report.facts[f"T2/{row}/{c}"], f"T2/{row}/{c}", report.style) for c in cols])
+                for row, label in rows]
+        grids.append(_Grid(4, [[_Cell(item, 0, colspan=4)], line("信息内容", headers), *body], 2, 1,
+                           (150, 108, 108, 109)))
+    return grids
+
+
+def _t3_grid(report: SyntheticReport) -> _Grid:
+    style, facts = report.style, report.facts
+    enum = (lambda n: f"({n}) ") if style.halfwidth_brackets else (lambda n: f"（{n}）")
+    rows: list[list[_Cell]] = [
+        [_Cell(_T3_NOTE, 0, 3, 3), _Cell("申请人情况", 3, colspan=7)],
+        [_Cell("自然人", 3, rowspan=2), _Cell("法人或其他组织", 4, colspan=5), _Cell("总计", 9, rowspan=2)],
+        [_Cell(c.label, 4 + i) for i, c in enumerate(T3_COLUMNS[1:6])],
+    ]
+    keys = [r.key for r in t3_rows(report.template)]
+    results = [k for k in keys if k in _RESULT_WEIGHT or k == "processed_total"]
+    sub_label = {r.key: r.label for r in t3_rows(report.template)}
+    for key in keys:
+        if key in _TOP_LABELS:
+            labels = [_Cell(_TOP_LABELS[key], 0, colspan=3)]
+        elif key in _SUB_LABELS:
+            labels = [_Cell(enum(_SUB_LABELS[key][0]) + _SUB_LABELS[key][1], 1, colspan=2)]
+        else:
+            number, name = _GROUPS[key.split("_")[0]]
+            group = [k for k in keys if k.split("_")[0] == key.split("_")[0] and k not in _SUB_LABELS]
+            first = [_Cell(enum(number) + name, 1, rowspan=len(group))] if key == group[0] else []
+            labels = first + [_Cell(sub_label[key], 2)]
+        if key == results[0]:
+            labels.insert(0, _Cell("三、本年度办理结果", 0, rowspan=len(results)))
+        values = [facts[fact_key("T3", key, c.key)] for c in T3_COLUMNS]
+        rows.append(labels + [_Cell(_number(v, key, style), 3 + i) for i, v in enumerate(values)])
+    return _Grid(10, rows, 3, 3, (28, 62, 147) + (34,) * 7)
+
+
+def _t4_grid(report: SyntheticReport) -> _Grid:
+    values = [_number(report.facts[fact_key("T4", g.key, o.key)], "", report.style)
+              for g in T4_GROUPS for o in T4_OUTCOMES]
+    return _Grid(15, [
+        [_Cell("行政复议", 0, colspan=5), _Cell("行政诉讼", 5, colspan=10)],
+        [_Cell(o.label, i, rowspan=2) for i, o in enumerate(T4_OUTCOMES)]
+        + [_Cell("未经复议直接起诉", 5, colspan=5), _Cell("复议后起诉", 10, colspan=5)],
+        [_Cell(o.label, 5 + i) for i, o in enumerate(T4_OUTCOMES * 2)],
+        [_Cell(v, i) for i, v in enumerate(values)],
+    ], 3, 0, (31.6,) * 15)
+
+
+def _blocks(report: SyntheticReport) -> list[Block]:
+    blocks: list[Block] = [
+        ("title", report.title),
+        ("p", f"本报告根据《中华人民共和国政府信息公开条例》要求编制，所列数据的统计期限为{report.year}年1月1日至"
+              f"{report.year}年12月31日。如对本报告有疑问，请与{report.org}联系。"),
+    ]
+    tables = {"二": ("t2", _t2_grids(report)), "三": ("table", _t3_grid(report)), "四": ("table", _t4_grid(report))}
+    for number, heading in {"一": "总体情况", "二": "主动公开政府信息情况", "三": "收到和处理政府信息公开申请情况",
+                            "四": "政府信息公开行政复议、行政诉讼情况", "五": "存在的主要问题及改进情况",
+                            "六": "其他需要报告的事项"}.items():
+        blocks.append(("h1", f"{number}、{heading}"))
+        for line in filter(None, report.sections[number].split("\n")):
+            is_sub = bool(_SUB_HEADING.match(line)) and len(line) < 20
+            blocks.append(("h2" if is_sub else "p", line))
+        if number in tables:
+            blocks.append(tables[number])
+    return blocks
+
+
+_SUB_HEADING = re.compile(r"^[（(][一二三四五六七八九十]+[）)]")
+
+
+def _joined_t2(grids: list[_Grid]) -> _Grid:
+    return _Grid(4, [row for grid in grids for row in grid.rows], 0, 1, grids[0].widths)
+
+
+# ------------------------------------------------------------------ renderers
+def render(report: SyntheticReport, fmt: Format) -> bytes:
+    """The report as a file of the given format, laid out like a published report."""
+    if fmt not in _RENDERERS:
+        raise ValueError(f"unknown format {fmt!r}; expected one of {', '.join(FORMATS)}")
+    return _RENDERERS[fmt](report, _blocks(report))
+
+
+def _render_txt(report: SyntheticReport, blocks: list[Block]) -> bytes:
+    out = [""]
+    for kind, content in blocks:
+        if kind in ("table", "t2"):
+            grid = _joined_t2(content) if kind == "t2" else content
+            out.extend("\t".join(cell.text for cell in row) for row in grid.rows)
+        else:
+            out.append(content)
+        out.append("")
+    return "\n".join(out).encode("utf-8")
+
+
+def _md_table(grid: _Grid) -> list[str]:
+    """A pipe table: header rows flattened per column, label columns joined into one cell."""
+    def squash(row: list[_Cell]) -> list[str]:
+        labels = " ".join(c.text for c in row if c.col < grid.label_cols and c.text)
+        return ([labels] if grid.label_cols else []) + [c.text for c in row if c.col >= grid.label_cols]
+
+    covering: list[list[str]] = [[] for _ in range(grid.ncols)]
+    for row in grid.rows[: grid.header_rows]:
+        for cell in row:
+            for col in range(cell.col, cell.col + cell.colspan):
+                covering[col].append(cell.text)
+    header = ["·".join(dict.fromkeys(texts)) for texts in covering]
+    header = ([" ".join(dict.fromkeys(t for ts in covering[: grid.label_cols] for t in ts))] if grid.label_cols
+              else []) + header[grid.label_cols:]
+    rows = [header, ["---"] * len(header)] + [squash(row) for row in grid.rows[grid.header_rows:]]
+    return ["| " + " | ".join(cells) + " |" for cells in rows]
+
+
+def _render_md(report: SyntheticReport, blocks: list[Block]) -> bytes:
+    out = []
+    marks = {"title": "# ", "h1": "## ", "h2": "### ", "p": ""}
+    for kind, content in blocks:
+        if kind == "t2":
+            for grid in content:
+                rows = [[c.text for c in row] for row in grid.rows[1:]]
+                rows.insert(1, ["---"] * len(rows[0]))
+                out += [f"**{grid.rows[0][0].text}**", ""] + ["| " + " | ".join(r) + " |" for r in rows] + [""]
+            continue
+        out += (_md_table(content) if kind == "table" else [marks[kind] + content]) + [""]
+    return "\n".join(out).encode("utf-8")
+
+
+def _render_html(report: SyntheticReport, blocks: list[Block]) -> bytes:
+    from html import escape
+
+    body = []
+    for kind, content in blocks:
+        if kind in ("table", "t2"):
+            grid = _joined_t2(content) if kind == "t2" else content
+            trs = []
+            for row in grid.rows:
+                tds = "".join(f'<td rowspan="{c.rowspan}" colspan="{c.colspan}"><p><span>'
+                              f'{escape(c.text) or "&nbsp;"}</span></p></td>' for c in row)
+                trs.append(f"<tr>{tds}</tr>")
+            body.append('<table border="1" cellspacing="0"><tbody>' + "".join(trs) + "</tbody></table>")
+        else:
+            tag = {"title": "h1", "h1": "p", "h2": "p", "p": "p"}[kind]
+            text = escape(content)
+            body.append(f"<{tag}><strong>{text}</strong></{tag}>" if kind in ("h1", "h2") else f"<{tag}>{text}</{tag}>")
+    page = (
+        f'<!DOCTYPE html><html><head><meta charset="utf-8"><title>{escape(report.title)}_政府信息公开年报</title>'
+        f"<style>td{{border:1px solid #000}}</style></head><body>"
+        f'<nav><a href="/">首页</a> &gt; <a href="/zwgk">政府信息公开</a> &gt; 年度报告</nav>'
+        f'<div class="article"><div class="article-body">{"".join(body)}</div></div>'
+        f"<footer>主办单位：{escape(report.org)}　网站标识码：0000000000</footer></body></html>"
+    )
+    return page.encode("utf-8")
+
+
+def _render_docx(report: SyntheticReport, blocks: list[Block]) -> bytes:
+    import docx
+    from docx.enum.text import WD_ALIGN_PARAGRAPH
+
+    document = docx.Document()
+    document.core_properties.title = report.title if report.style.metadata_title else ""
+    for kind, content in blocks:
+        if kind in ("table", "t2"):
+            grid = _joined_t2(content) if kind == "t2" else content
+            table = document.add_table(rows=len(grid.rows), cols=grid.ncols)
+            table.style = "Table Grid"
+            # Cell objects taken before any merge: table.cell() rescans the whole table on every call.
+            cells = [list(row.cells) for row in table.rows]
+            for r, row in enumerate(grid.rows):
+                for cell in row:
+                    target = cells[r][cell.col]
+                    if cell.rowspan > 1 or cell.colspan > 1:
+                        target = target.merge(cells[r + cell.rowspan - 1][cell.col + cell.colspan - 1])
+                    target.text = cell.text
+            continue
+        paragraph = document.add_paragraph()
+        paragraph.add_run(content).bold = kind in ("title", "h1")
+        if kind == "title":
+            paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    buffer = io.BytesIO()
+    document.save(buffer)
+    return buffer.getvalue()
+
+
+def _render_pdf(report: SyntheticReport, blocks: list[Block]) -> bytes:
+    from reportlab.lib.pagesizes import A4
+    from reportlab.lib.styles import ParagraphStyle
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.cidfonts import UnicodeCIDFont
+    from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+
+    font = "STSong-Light"  # an Adobe CID font: reportlab needs no font file, pdfplumber maps it to Unicode
+    pdfmetrics.registerFont(UnicodeCIDFont(font))
+    styles = {
+        "title": ParagraphStyle("title", fontName=font, fontSize=min(17.0, 470 / len(report.title)), leading=26,
+                                alignment=1, wordWrap="CJK"),  # one line, so the title reads back whole
+        "h1": ParagraphStyle("h1", fontName=font, fontSize=13, leading=22, wordWrap="CJK"),
+        "h2": ParagraphStyle("h2", fontName=font, fontSize=11.5, leading=19, firstLineIndent=23, wordWrap="CJK"),
+        "p": ParagraphStyle("p", fontName=font, fontSize=11.5, leading=19, firstLineIndent=23, wordWrap="CJK"),
+        "cell": ParagraphStyle("cell", fontName=font, fontSize=8.5, leading=10.5, alignment=1, wordWrap="CJK"),
+    }
+    story = []
+    for kind, content in blocks:
+        if kind in ("table", "t2"):
+            story += [_pdf_table(_joined_t2(content) if kind == "t2" else content, styles["cell"], font,
+                                 Paragraph, Table, TableStyle), Spacer(1, 8)]
+        else:
+            story.append(Paragraph(content, styles[kind]))
+
+    def decorate(canvas, doc) -> None:
+        canvas.saveState()
+        canvas.setFont(font, 9)
+        if report.style.running_header:
+            canvas.drawCentredString(A4[0] / 2, A4[1] - 40, report.org)
+        canvas.drawCentredString(A4[0] / 2, 36, f"- {doc.page} -")
+        canvas.restoreState()
+
+    buffer = io.BytesIO()
+    title = report.title if report.style.metadata_title else ""
+    doc = SimpleDocTemplate(buffer, pagesize=A4, leftMargin=60, rightMargin=60, topMargin=64, bottomMargin=64,
+                            title=title, author="", creator="govqa synthetic")
+    doc.build(story, onFirstPage=decorate, onLaterPages=decorate)
+    return buffer.getvalue()
+
+
+def _pdf_table(grid: _Grid, cell_style, font: str, Paragraph, Table, TableStyle):
+    data = [[""] * grid.ncols for _ in grid.rows]
+    commands = [("GRID", (0, 0), (-1, -1), 0.6, "black"), ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
+                ("FONT", (0, 0), (-1, -1), font, 8.5), ("ALIGN", (0, 0), (-1, -1), "CENTER")]
+    for r, row in enumerate(grid.rows):
+        for cell in row:
+            data[r][cell.col] = Paragraph(cell.text, cell_style) if cell.text else ""
+            if cell.rowspan > 1 or cell.colspan > 1:
+                commands.append(("SPAN", (cell.col, r), (cell.col + cell.colspan - 1, r + cell.rowspan - 1)))
+    return Table(data, colWidths=list(grid.widths), style=TableStyle(commands), repeatRows=0)
+
+
+_RENDERERS = {"txt": _render_txt, "md": _render_md, "html": _render_html, "docx": _render_docx, "pdf": _render_pdf}
+
+
+# ------------------------------------------------------------------ corpus and CLI
+def write_corpus(out_dir: Path, count: int, formats: tuple[str, ...] = ("txt",), seed: int = 0) -> list[Path]:
+    """count reports (seeds seed … seed+count-1), each in every format; make_report(seed+i) regenerates facts."""
+    unknown = [f for f in formats if f not in _RENDERERS]
+    if unknown:
+        raise ValueError(f"unknown format(s) {', '.join(unknown)}; expected some of {', '.join(FORMATS)}")
+    out_dir = Path(out_dir)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    written = []
+    for i in range(count):
+        report = make_report(seed + i)
+        for fmt in formats:
+            path = out_dir / f"synthetic_{seed + i:05d}_{report.year}.{fmt}"
+            path.write_bytes(render(report, fmt))
+            written.append(path)
+    return written
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m parsers.synthetic", description=__doc__.split("\n")[0])
+    parser.add_argument("out_dir", type=Path)
+    parser.add_argument("--count", type=int, default=10)
+    parser.add_argument("--formats", default="txt", help=f"comma-separated, from {','.join(FORMATS)}")
+    parser.add_argument("--seed", type=int, default=0)
+    args = parser.parse_args(argv)
+    formats = tuple(f.strip() for f in args.formats.split(",") if f.strip())
+    try:
+        paths = write_corpus(args.out_dir, args.count, formats, args.seed)
+    except ValueError as exc:
+        parser.error(str(exc))
+    print(f"wrote {len(paths)} files to {args.out_dir}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
