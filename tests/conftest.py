@@ -7,6 +7,10 @@ import pytest
 
 from govqa.settings import Settings
 
+# Tests must prove govqa works with no network: nothing may reach the Hugging Face Hub.
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+
 REPO = Path(__file__).resolve().parents[1]
 CORPUS = REPO.parent / "shared" / "corpus"
 SEEDS = CORPUS / "seeds"
