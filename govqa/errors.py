@@ -16,6 +16,10 @@ class ParseError(GovqaError):
     """A file could not be read or is not a disclosure annual report."""
 
 
+class NotAReportError(ParseError):
+    """A readable document that is not a disclosure annual report (a README, a notice, a web page)."""
+
+
 class IngestError(GovqaError):
     """A parsed report could not be stored in the fact store or the section index."""
 

@@ -15,6 +15,7 @@ class Chunk(BaseModel):
     title: str
     section_number: str = Field(description="一…六 or （一）…; '' for text before the first heading.")
     section_heading: str
+    section_parent: str | None = Field(None, description="For a （一） sub-section, the number of its 一、 section.")
     kind: Literal["narrative", "table"] = "narrative"
     text: str = Field(description="The passage as printed (no context prefix).")
     span: tuple[int, int] = Field(description="Character span of the passage in the report text.")
@@ -49,6 +50,21 @@ class ReportRecord(BaseModel):
     checks_failed: list[str] = Field(default_factory=list, description="Rules the report breaks.")
     warnings: list[str] = Field(default_factory=list)
     n_facts: int = 0
+    n_ambiguous: int = Field(0, description="Facts whose cell could be read more than one way.")
+    n_missing: int = Field(0, description="Template cells the parser could not find.")
+
+    @property
+    def parse_quality(self) -> tuple[int, int]:
+        """Sort key of competing parses of one report (lower is better): fewer doubtful cells, then more facts."""
+        return (self.n_ambiguous + self.n_missing, -self.n_facts)
+
+
+class SourceFile(BaseModel):
+    """One ingested file: the path as given, the sha256 of its bytes and the report it was recorded under."""
+
+    source: str
+    sha256: str
+    report_id: str | None = None
 
 
 class FactRecord(BaseModel):

@@ -30,7 +30,7 @@ def squeeze(text: str) -> str:
 
 def _clean_hint(hint: str) -> str:
     """Page titles carry the site's name after '_' or '-': keep the report's own title."""
-    return squeeze(re.split(r"[_|]| - |-(?=[^-]*$)", hint.strip())[0].strip())
+    return squeeze(re.split(r"[_|]| - |-(?=[^-]*$)", hint.strip(" \t#*"))[0].strip(" \t#*"))
 
 
 def find_title(text: str, hint: str | None) -> str:

@@ -4,7 +4,7 @@ import hashlib
 import re
 from pathlib import Path
 
-from govqa.errors import ParseError
+from govqa.errors import NotAReportError, ParseError
 from govqa.settings import ParsingSettings
 from parsers.checks import run_checks
 from parsers.gazetteer import region_chain
@@ -40,7 +40,7 @@ class ReportParser:
             raise ParseError("the file is empty (no text could be extracted)", source)
         title = find_title(text, title_hint)
         if not looks_like_report(title):
-            raise ParseError("not a government information disclosure annual report "
+            raise NotAReportError("not a government information disclosure annual report "
                              f"(its title '{title[:40]}' does not name a 政府信息公开…年度报告)", source)
         year = find_year(title, text)
         template = detect_template(year, text)

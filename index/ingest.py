@@ -1,0 +1,264 @@
+"""Ingest report files into the fact store and the section index: idempotent, atomic per report, offline.
+
+Per file: the sha256 of its bytes is checked first (an unchanged file is skipped without parsing or
+loading the model); a new file is parsed; the same report already stored from another file (same
+report_id, or same office and year) is kept once with both sources, choosing the better parse. A
+report is written to Chroma first under a fresh generation, then committed in SQL, then the replaced
+chunks are deleted; any failure before the commit deletes the new chunks again. The bot reads reports
+from SQL, so a crash at any point leaves either the old report or the new one visible, never half.
+"""
+
+import hashlib
+import time
+from collections import Counter
+from collections.abc import Callable
+from pathlib import Path
+from typing import TYPE_CHECKING, Literal
+from uuid import uuid4
+
+from pydantic import BaseModel, Field
+from tqdm import tqdm
+
+from govqa.errors import GovqaError, NotAReportError, ParseError, StoreError
+from govqa.settings import Settings
+from index.facts import FactStore
+from index.models import ReportRecord, SourceFile
+from index.offices import is_government_office, office_record
+from index.sections import SectionIndex
+from parsers.models import Report
+
+if TYPE_CHECKING:
+    from index.embeddings import Embedder
+    from parsers.report import ReportParser
+
+SUPPORTED_SUFFIXES = (".txt", ".md", ".html", ".htm", ".pdf", ".docx")
+Status = Literal["ingested", "unchanged", "replaced", "duplicate", "skipped", "failed"]
+STATUSES: tuple[Status, ...] = ("ingested", "unchanged", "replaced", "duplicate", "skipped", "failed")
+
+
+class FileResult(BaseModel):
+    path: str = Field(description="The file as found (relative paths stay relative).")
+    status: Status
+    report_id: str | None = None
+    org: str | None = None
+    year: int | None = None
+    chunks: int = Field(0, description="Chunks written to the section index for this file.")
+    reason: str | None = Field(None, description="Why it failed, or which stored report it duplicates.")
+
+
+class IngestSummary(BaseModel):
+    results: list[FileResult] = Field(default_factory=list)
+    elapsed_s: float = 0.0
+
+    @property
+    def counts(self) -> dict[str, int]:
+        found = Counter(r.status for r in self.results)
+        return {status: found.get(status, 0) for status in STATUSES}
+
+    @property
+    def failed(self) -> list[FileResult]:
+        return [r for r in self.results if r.status == "failed"]
+
+
+def parse_quality(report: Report) -> tuple[int, int]:
+    """Same ordering as ReportRecord.parse_quality: fewer ambiguous/missing cells, then more facts."""
+    doubtful = sum(1 for f in report.facts if f.status in ("ambiguous", "missing"))
+    return (doubtful, -sum(1 for f in report.facts if f.status != "missing"))
+
+
+def find_report_files(paths: list[Path]) -> tuple[list[Path], list[FileResult]]:
+    """Files to ingest under the given files and folders (recursive, hidden entries skipped), and the
+    paths that cannot be ingested at all."""
+    files: list[Path] = []
+    problems: list[FileResult] = []
+    for path in paths:
+        if path.is_dir():
+            files += sorted(
+                p for p in path.rglob("*")
+                if p.is_file() and p.suffix.lower() in SUPPORTED_SUFFIXES
+                and not any(part.startswith(".") for part in p.relative_to(path).parts)
+            )  # fmt: skip
+        elif path.is_file() and path.suffix.lower() in SUPPORTED_SUFFIXES:
+            files.append(path)
+        elif path.is_file():
+            reason = f"unsupported file type {path.suffix or '(none)'}; accepted: {' '.join(SUPPORTED_SUFFIXES)}"
+            problems.append(FileResult(path=str(path), status="failed", reason=reason))
+        else:
+            problems.append(FileResult(path=str(path), status="failed", reason="no such file or folder"))
+    unique = list(dict.fromkeys(files))
+    return unique, problems
+
+
+class Ingestor:
+    """Ingests files into the stores in settings; the parser and the embedding model load only when needed."""
+
+    def __init__(self, settings: Settings, progress: bool = True, embedder: "Embedder | None" = None,
+                 parser: "ReportParser | None" = None):  # fmt: skip
+        self.settings = settings
+        self.progress = progress
+        self.facts = FactStore.from_settings(settings)
+        self._embedder = embedder
+        self._given_parser = parser
+        self._parser = parser
+        self._index: SectionIndex | None = None
+
+    @property
+    def parser(self) -> "ReportParser":
+        if self._parser is None:
+            from parsers.report import ReportParser
+
+            self._parser = ReportParser(self.settings.parsing)
+        return self._parser
+
+    @property
+    def index(self) -> SectionIndex:
+        """The section index, opened on first need; opening it sweeps chunks left by an interrupted ingest."""
+        if self._index is None:
+            if self._embedder is None:
+                from index.embeddings import Embedder
+
+                self._embedder = Embedder(self.settings.index)
+            self._index = SectionIndex(self.settings, self._embedder, facts=self.facts, show_progress=self.progress)
+            self._index.remove_orphans()
+        return self._index
+
+    def close(self) -> None:
+        self.facts.close()
+
+    def ingest_paths(self, paths: list[Path], rebuild: bool = False,
+                     on_file: Callable[[FileResult], None] | None = None) -> IngestSummary:  # fmt: skip
+        """Ingest every report file under paths; one file failing never stops the others."""
+        started = time.perf_counter()
+        files, results = find_report_files(paths)
+        named = {p.resolve() for p in paths if p.is_file()}
+        if rebuild:
+            self.facts.clear()
+            self.index.clear()
+        known = {s.source: s for s in self.facts.sources()}
+        for path in tqdm(files, desc="files", unit="file", disable=not self.progress):
+            result = self.ingest_file(path, known, found_in_folder=path.resolve() not in named)
+            results.append(result)
+            if on_file:
+                on_file(result)
+        return IngestSummary(results=results, elapsed_s=time.perf_counter() - started)
+
+    def ingest_file(self, path: Path, known: dict[str, SourceFile] | None = None,
+                    found_in_folder: bool = False) -> FileResult:  # fmt: skip
+        """Ingest one file; every failure comes back as a 'failed' result with the reason.
+
+        A document met while walking a folder that is readable but not an annual report (a README,
+        a sources list) is 'skipped', not failed: it was never asked for.
+        """
+        source = str(path.resolve())
+        try:
+            sha = hashlib.sha256(path.read_bytes()).hexdigest()
+        except OSError as exc:
+            return FileResult(path=str(path), status="failed", reason=f"cannot read: {exc.strerror or exc}")
+        if known is None:
+            known = {s.source: s for s in self.facts.sources()}
+        seen = known.get(source)
+        try:
+            if seen and seen.sha256 == sha:
+                record = self.facts.record(seen.report_id or "")
+                return self._result(path, "unchanged", record)
+            result = self._ingest_new_bytes(path, source, sha)
+        except ParseError as exc:
+            status: Status = "skipped" if found_in_folder and isinstance(exc, NotAReportError) else "failed"
+            return FileResult(path=str(path), status=status, reason=exc.reason)
+        except GovqaError as exc:
+            return FileResult(path=str(path), status="failed", reason=exc.reason)
+        known[source] = SourceFile(source=source, sha256=sha, report_id=result.report_id)
+        return result
+
+    def _ingest_new_bytes(self, path: Path, source: str, sha: str) -> FileResult:
+        same_bytes = self.facts.report_by_content_hash(sha)
+        if same_bytes:
+            removed = self.facts.add_source(same_bytes.report_id, source, sha)
+            self._delete_chunks(removed)
+            others = ", ".join(s for s in same_bytes.sources if s != source)
+            return self._result(path, "duplicate", same_bytes, f"same bytes as {others}")
+        report, text = self._parse(path)
+        previous = self.facts.source(source)
+        old_id = previous.report_id if previous else None
+        twin = self._twin(report)
+        this = SourceFile(source=source, sha256=sha)
+        if twin and twin.report_id != old_id:
+            return self._store_duplicate(path, report, text, this, twin)
+        if old_id:
+            # The file changed. Same report as before: this parse replaces it, keeping its other sources.
+            keep = [s for s in self.facts.sources(old_id) if s.source != source] if twin else []
+            chunks = self._commit(report, text, [*keep, this], [old_id] if twin else [])
+            return self._result(path, "replaced", report, chunks=chunks)
+        chunks = self._commit(report, text, [this], [])
+        return self._result(path, "ingested", report, chunks=chunks)
+
+    def _parse(self, path: Path) -> tuple[Report, str | None]:
+        """The report and the text it was parsed from (chunk spans point into that text).
+
+        Same steps as ReportParser.parse, kept apart so the text is not read twice.
+        """
+        if self._given_parser is not None:
+            return self._given_parser.parse(path), None
+        from parsers.reading import read_document
+
+        try:
+            doc = read_document(path, self.settings.parsing)
+            report = self.parser.parse_text(
+                doc.text, source=str(path), title_hint=doc.title_hint, page_headers=doc.page_headers
+            )
+        except GovqaError:
+            raise
+        except Exception as exc:  # a PDF/DOCX library choking on one file must not stop the other files
+            raise ParseError(f"cannot parse ({type(exc).__name__}: {exc})", path) from exc
+        return report, doc.text
+
+    def _twin(self, report: Report) -> ReportRecord | None:
+        """The stored report this one is a copy of: same content id, or same office and (known) year."""
+        same_id = self.facts.record(report.report_id)
+        if same_id or report.year is None:
+            return same_id
+        return self.facts.find_report(report.org, report.year)
+
+    def _store_duplicate(self, path: Path, report: Report, text: str | None, this: SourceFile,
+                         twin: ReportRecord) -> FileResult:  # fmt: skip
+        others = ", ".join(twin.sources)
+        if parse_quality(report) < twin.parse_quality:
+            sources = [*self.facts.sources(twin.report_id), this]
+            chunks = self._commit(report, text, sources, [twin.report_id])
+            reason = f"same report as {others}; this parse kept (fewer doubtful cells or more facts)"
+            return self._result(path, "duplicate", report, reason, chunks)
+        removed = self.facts.add_source(twin.report_id, this.source, this.sha256)
+        self._delete_chunks(removed)
+        return self._result(path, "duplicate", twin, f"same report as {others}; stored parse kept")
+
+    def _commit(self, report: Report, text: str | None, sources: list[SourceFile], replaces: list[str]) -> int:
+        """Chroma first, then the SQL commit, then old chunks; anything failing before the commit undoes the chunks."""
+        generation = uuid4().hex
+        office = office_record(
+            report.org, report.region, is_government_office(report.org), [report.year] if report.year else []
+        )
+        index = self.index  # may load the model: a failure here has written nothing
+        try:
+            chunks = index.add_report(report, generation, text)
+            removed = self.facts.replace_report(report, sources, office, generation, replaces)
+        except BaseException:  # also on Ctrl-C: the new chunks must not outlive a report that was not stored
+            index.delete_generation(report.report_id, generation)
+            raise
+        index.delete_report(report.report_id, keep_generation=generation)
+        self._delete_chunks(removed)
+        return chunks
+
+    def _delete_chunks(self, report_ids: list[str]) -> None:
+        for report_id in report_ids:
+            try:
+                self.index.delete_report(report_id)
+            except StoreError:
+                continue  # its SQL row is gone, so the chunks are orphans: ignored by search, swept next ingest
+
+    @staticmethod
+    def _result(path: Path, status: Status, report: Report | ReportRecord | None, reason: str | None = None,
+                chunks: int = 0) -> FileResult:  # fmt: skip
+        return FileResult(
+            path=str(path), status=status, report_id=report.report_id if report else None,
+            org=report.org if report else None, year=report.year if report else None, chunks=chunks, reason=reason,
+        )  # fmt: skip

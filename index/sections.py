@@ -1,0 +1,312 @@
+"""The section index: report passages in Chroma (dense) plus BM25 over jieba tokens (lexical), fused by RRF.
+
+Every chunk carries the ingest ``generation`` of its report. The fact store says which generation of
+which report is live, so chunks written by an ingest that did not commit, or left behind by a replaced
+report, are never returned and are deleted at the next ingest (``remove_orphans``).
+"""
+
+import logging
+import re
+from typing import TYPE_CHECKING, Literal
+from urllib.parse import urlparse
+from uuid import uuid4
+
+import chromadb
+import jieba
+from chromadb.config import Settings as ChromaSettings
+from chromadb.errors import ChromaError
+from rank_bm25 import BM25Okapi
+from tqdm import tqdm
+
+from govqa.errors import IngestError, StoreError
+from govqa.settings import Settings
+from index.chunks import chunk_report, embedding_text
+from index.facts import FactStore
+from index.models import Chunk, ScoredChunk
+from parsers.models import Report
+
+if TYPE_CHECKING:
+    from index.embeddings import Embedder
+
+jieba.setLogLevel(logging.WARNING)
+
+RRF_K = 60
+_PAGE = 5000
+_NOT_A_TOKEN = re.compile(r"^[\W_]+$")
+_STOPWORDS = frozenset("的 了 和 与 及 等 是 在 对 为 有 中 年 我 其 the of and in a an to for is what how".split())
+
+
+def tokenize(text: str) -> list[str]:
+    """Lower-cased jieba search-mode tokens without punctuation or stop words (English words pass through)."""
+    return [
+        t for t in (w.strip().lower() for w in jieba.lcut_for_search(text))
+        if t and not _NOT_A_TOKEN.match(t) and t not in _STOPWORDS
+    ]  # fmt: skip
+
+
+def chroma_client(settings: Settings):
+    """PersistentClient under the data dir, or HttpClient when a Chroma server URL is set; never telemetry."""
+    chroma_settings = ChromaSettings(anonymized_telemetry=False)
+    url = settings.index.chroma_url
+    try:
+        if url:
+            parts = urlparse(url)
+            return chromadb.HttpClient(
+                host=parts.hostname or "localhost",
+                port=parts.port or (443 if parts.scheme == "https" else 8000),
+                ssl=parts.scheme == "https",
+                settings=chroma_settings,
+            )
+        settings.chroma_path.mkdir(parents=True, exist_ok=True)
+        return chromadb.PersistentClient(path=str(settings.chroma_path), settings=chroma_settings)
+    except (ChromaError, ValueError, OSError) as exc:
+        raise StoreError(f"cannot open the section index: {exc}", url or settings.chroma_path) from exc
+
+
+class _LexicalIndex:
+    """BM25 over the live chunks, built from the texts stored in Chroma; rebuilt when the live set changes."""
+
+    def __init__(self, chunks: list[Chunk], live: dict[str, str]):
+        self.live = live
+        self.chunks = chunks
+        self.bm25 = BM25Okapi([tokenize(embedding_text(c)) for c in chunks]) if chunks else None
+
+    def search(self, query: str, orgs: list[str] | None, years: list[int] | None, n: int) -> list[Chunk]:
+        tokens = tokenize(query)
+        if self.bm25 is None or not tokens:
+            return []
+        wanted = [i for i, c in enumerate(self.chunks) if _matches(c, orgs, years)]
+        if len(wanted) == len(self.chunks):
+            scores = list(self.bm25.get_scores(tokens))
+        else:
+            scores = [0.0] * len(self.chunks)
+            for i, s in zip(wanted, self.bm25.get_batch_scores(tokens, wanted)):
+                scores[i] = s
+        ranked = sorted((i for i in wanted if scores[i] > 0), key=lambda i: -scores[i])
+        return [self.chunks[i] for i in ranked[:n]]
+
+
+def _matches(chunk: Chunk, orgs: list[str] | None, years: list[int] | None) -> bool:
+    return (orgs is None or chunk.org in orgs) and (years is None or chunk.year in years)
+
+
+def _where(orgs: list[str] | None, years: list[int] | None) -> dict | None:
+    clauses = []
+    if orgs is not None:
+        clauses.append({"org": {"$in": list(orgs)}})
+    if years is not None:
+        clauses.append({"year": {"$in": list(years)}})
+    if len(clauses) > 1:
+        return {"$and": clauses}
+    return clauses[0] if clauses else None
+
+
+def _metadata(chunk: Chunk, generation: str) -> dict:
+    meta = {
+        "chunk_id": chunk.chunk_id, "report_id": chunk.report_id, "generation": generation, "org": chunk.org,
+        "title": chunk.title, "section_number": chunk.section_number, "section_heading": chunk.section_heading,
+        "kind": chunk.kind, "span_start": chunk.span[0], "span_end": chunk.span[1],
+    }  # fmt: skip
+    # Chroma refuses None values: an unknown year or a top-level section simply has no such key.
+    if chunk.year is not None:
+        meta["year"] = chunk.year
+    if chunk.section_parent:
+        meta["section_parent"] = chunk.section_parent
+    return meta
+
+
+def _chunk(document: str, meta: dict) -> Chunk:
+    return Chunk(
+        chunk_id=meta["chunk_id"], report_id=meta["report_id"], org=meta["org"], year=meta.get("year"),
+        title=meta["title"], section_number=meta["section_number"], section_heading=meta["section_heading"],
+        section_parent=meta.get("section_parent"), kind=meta["kind"], text=document,
+        span=(meta["span_start"], meta["span_end"]),
+    )  # fmt: skip
+
+
+class SectionIndex:
+    """Search report passages by meaning (e5 in Chroma), by words (BM25) or both fused."""
+
+    def __init__(self, settings: Settings, embedder: "Embedder", facts: FactStore | None = None,
+                 show_progress: bool = False):  # fmt: skip
+        self.settings = settings
+        self.embedder = embedder
+        self.show_progress = show_progress
+        self._facts = facts
+        self._lexical: _LexicalIndex | None = None
+        self.client = chroma_client(settings)
+        try:
+            # Always our embedding function: Chroma's default would try to download a model.
+            self.collection = self.client.get_or_create_collection(
+                settings.index.collection,
+                embedding_function=embedder.chroma_function(),
+                configuration={"hnsw": {"space": "cosine"}},
+            )
+        except (ChromaError, ValueError) as exc:
+            reason = f"cannot open collection {settings.index.collection}: {exc}"
+            raise StoreError(reason, settings.chroma_path) from exc
+
+    @property
+    def facts(self) -> FactStore:
+        if self._facts is None:
+            self._facts = FactStore.from_settings(self.settings)
+        return self._facts
+
+    # ------------------------------------------------------------------ writes
+    def add_report(self, report: Report, generation: str | None = None, text: str | None = None) -> int:
+        """Chunk, embed and store the report's passages under this generation; returns the chunk count.
+
+        ``text`` is the report text the parser read; with it the chunks' spans are exact.
+        """
+        generation = generation or uuid4().hex
+        chunks = chunk_report(report, self.settings.index.max_chunk_chars, text)
+        if not chunks:
+            return 0
+        texts = [embedding_text(c) for c in chunks]
+        size = self.settings.index.embed_batch_size
+        vectors: list = []
+        batches = range(0, len(texts), size)
+        for i in tqdm(batches, desc="embedding", unit="batch", leave=False, disable=not self.show_progress):
+            vectors += self.embedder.embed_passages(texts[i : i + size], batch_size=size, show_progress=False)
+        step = self.client.get_max_batch_size()
+        try:
+            for i in range(0, len(chunks), step):
+                part = chunks[i : i + step]
+                self.collection.upsert(
+                    ids=[f"{c.chunk_id}@{generation}" for c in part],
+                    embeddings=[list(map(float, v)) for v in vectors[i : i + step]],
+                    documents=[c.text for c in part],
+                    metadatas=[_metadata(c, generation) for c in part],
+                )
+        except (ChromaError, ValueError) as exc:
+            raise IngestError(f"writing chunks to the section index failed: {exc}", report.source) from exc
+        self._lexical = None
+        return len(chunks)
+
+    def delete_report(self, report_id: str, keep_generation: str | None = None) -> None:
+        """Delete the report's chunks (all, or all but those of keep_generation)."""
+        where: dict = {"report_id": report_id}
+        if keep_generation:
+            where = {"$and": [where, {"generation": {"$ne": keep_generation}}]}
+        self._delete(where=where)
+
+    def delete_generation(self, report_id: str, generation: str) -> None:
+        """Undo add_report of one ingest (its SQL transaction failed)."""
+        self._delete(where={"$and": [{"report_id": report_id}, {"generation": generation}]})
+
+    def remove_orphans(self) -> int:
+        """Delete chunks whose report or generation is not the live one in the fact store; returns how many."""
+        live = self.facts.generations()
+        stale = [
+            chunk_id for chunk_id, meta in self._all(include=["metadatas"])
+            if live.get(meta.get("report_id")) != meta.get("generation")
+        ]  # fmt: skip
+        for i in range(0, len(stale), _PAGE):
+            self._delete(ids=stale[i : i + _PAGE])
+        return len(stale)
+
+    def clear(self) -> None:
+        """Drop every chunk (for --rebuild)."""
+        try:
+            self.client.delete_collection(self.settings.index.collection)
+            self.collection = self.client.get_or_create_collection(
+                self.settings.index.collection,
+                embedding_function=self.embedder.chroma_function(),
+                configuration={"hnsw": {"space": "cosine"}},
+            )
+        except (ChromaError, ValueError) as exc:
+            raise StoreError(f"cannot reset the section index: {exc}", self.settings.chroma_path) from exc
+        self._lexical = None
+
+    def _delete(self, **selector) -> None:
+        try:
+            self.collection.delete(**selector)
+        except (ChromaError, ValueError) as exc:
+            raise StoreError(f"deleting chunks failed: {exc}", self.settings.chroma_path) from exc
+        self._lexical = None
+
+    def _all(self, include: list[str], where: dict | None = None):
+        """(id, metadata[, document]) of every stored chunk, page by page."""
+        offset = 0
+        while True:
+            got = self.collection.get(where=where, include=include, limit=_PAGE, offset=offset)
+            docs = got.get("documents") or [None] * len(got["ids"])
+            for chunk_id, meta, doc in zip(got["ids"], got["metadatas"], docs):
+                yield (chunk_id, meta, doc) if "documents" in include else (chunk_id, meta)
+            if len(got["ids"]) < _PAGE:
+                return
+            offset += _PAGE
+
+    # ------------------------------------------------------------------ reads
+    def count(self) -> int:
+        return self.collection.count()
+
+    def chunks(self, report_id: str) -> list[Chunk]:
+        """The live chunks of one report in reading order."""
+        generation = self.facts.generations([report_id]).get(report_id)
+        where = {"$and": [{"report_id": report_id}, {"generation": generation or ""}]}
+        found = [_chunk(doc, meta) for _, meta, doc in self._all(["metadatas", "documents"], where)]
+        return sorted(found, key=lambda c: (c.span[0], c.chunk_id))
+
+    def section_text(self, report_id: str, section_number: str) -> str:
+        """The text of a section ("五", "（一）" or "一（一）") of a live report, for expanding a citation."""
+        parts = [
+            c.text for c in self.chunks(report_id)
+            if section_number in (c.section_number, f"{c.section_parent or ''}{c.section_number}")
+            or c.section_parent == section_number
+        ]  # fmt: skip
+        if not parts:
+            raise StoreError(f"report {report_id} has no indexed section {section_number}")
+        return "\n".join(parts)
+
+    def search(
+        self,
+        query: str,
+        orgs: list[str] | None = None,
+        years: list[int] | None = None,
+        k: int = 5,
+        mode: Literal["dense", "lexical", "fused"] = "fused",
+    ) -> list[ScoredChunk]:
+        """The k best live passages for the query within the given offices and years."""
+        if mode not in ("dense", "lexical", "fused"):
+            raise StoreError(f"unknown retrieval mode {mode!r}: use dense, lexical or fused")
+        live = self.facts.generations()
+        pool = max(4 * k, 20)
+        dense = self._dense(query, orgs, years, pool, live) if mode != "lexical" else []
+        lexical = self._lexical_index(live).search(query, orgs, years, pool) if mode != "dense" else []
+        return _fuse(dense, lexical, k, mode)
+
+    def _dense(self, query: str, orgs, years, n: int, live: dict[str, str]) -> list[Chunk]:
+        vector = [float(x) for x in self.embedder.embed_query(query)]
+        try:
+            got = self.collection.query(
+                query_embeddings=[vector], n_results=n, where=_where(orgs, years), include=["documents", "metadatas"]
+            )
+        except (ChromaError, ValueError) as exc:
+            raise StoreError(f"dense search failed: {exc}", self.settings.chroma_path) from exc
+        return [
+            _chunk(doc, meta) for doc, meta in zip(got["documents"][0], got["metadatas"][0])
+            if live.get(meta["report_id"]) == meta["generation"]
+        ]  # fmt: skip
+
+    def _lexical_index(self, live: dict[str, str]) -> _LexicalIndex:
+        if self._lexical is None or self._lexical.live != live:
+            chunks = [
+                _chunk(doc, meta) for _, meta, doc in self._all(["metadatas", "documents"])
+                if live.get(meta["report_id"]) == meta["generation"]
+            ]  # fmt: skip
+            chunks.sort(key=lambda c: c.chunk_id)
+            self._lexical = _LexicalIndex(chunks, live)
+        return self._lexical
+
+
+def _fuse(dense: list[Chunk], lexical: list[Chunk], k: int, mode: str) -> list[ScoredChunk]:
+    """Reciprocal-rank fusion (score = Σ 1/(60 + rank)); a single retriever keeps its own order."""
+    scored: dict[str, ScoredChunk] = {}
+    for ranks, attr in ((dense, "dense_rank"), (lexical, "lexical_rank")):
+        for rank, chunk in enumerate(ranks, start=1):
+            entry = scored.setdefault(chunk.chunk_id, ScoredChunk(chunk=chunk, score=0.0))
+            setattr(entry, attr, rank)
+            entry.score += 1.0 / (RRF_K + rank)
+    ranked = sorted(scored.values(), key=lambda s: (-s.score, s.dense_rank or 10**6, s.lexical_rank or 10**6))
+    return ranked[:k]
