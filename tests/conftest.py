@@ -34,6 +34,15 @@ def corpus() -> Path:
     return CORPUS
 
 
+@pytest.fixture(scope="session")
+def embedder():
+    """The real offline embedding model, loaded once for the whole session."""
+    from govqa.settings import IndexSettings
+    from index.embeddings import Embedder
+
+    return Embedder(IndexSettings())
+
+
 @pytest.fixture
 def settings(tmp_path) -> Settings:
     return Settings(data_dir=tmp_path / "data")

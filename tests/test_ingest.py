@@ -1,7 +1,6 @@
 """Ingest end to end: real parser, real SQLite file, real Chroma PersistentClient in tmp_path.
 
-Fast tests embed with CharGramEmbedder (see test_sections.py) because they check bookkeeping, not
-meaning; the `slow` tests load the real e5 model with the network switched off (HF_HUB_OFFLINE=1).
+Every test embeds with the real e5 model (shared by the session), with the network switched off.
 """
 
 import shutil
@@ -17,7 +16,6 @@ from index.ingest import Ingestor, find_report_files
 from index.models import SourceFile
 from parsers.synthetic import write_corpus
 from tests.test_facts import fact, make_report
-from tests.test_sections import CharGramEmbedder
 
 
 @pytest.fixture
@@ -29,8 +27,8 @@ def reports_dir(tmp_path) -> Path:
 
 
 @pytest.fixture
-def ingestor(settings):
-    ing = Ingestor(settings, progress=False, embedder=CharGramEmbedder())
+def ingestor(settings, embedder):
+    ing = Ingestor(settings, progress=False, embedder=embedder)
     yield ing
     ing.close()
 
@@ -202,14 +200,15 @@ def test_sql_failure_after_the_chroma_write_removes_the_new_chunks(ingestor, rep
     assert ingestor.facts.counts() == counts
 
 
-def test_chunks_left_by_a_crash_are_swept_when_the_next_ingest_opens_the_index(settings, ingestor, reports_dir):
+def test_chunks_left_by_a_crash_are_swept_when_the_next_ingest_opens_the_index(settings, ingestor, reports_dir,
+                                                                              embedder):
     first, second = sorted(reports_dir.glob("*.txt"))
     ingestor.ingest_paths([first])
     crashed = make_report("淮安市人民政府", 2021)
     ingestor.index.add_report(crashed, "crashed-before-commit")
     assert crashed.report_id in chunk_report_ids(ingestor)
     assert all(h.chunk.report_id != crashed.report_id for h in ingestor.index.search("政务新媒体", k=50))
-    next_run = Ingestor(settings, progress=False, embedder=CharGramEmbedder())
+    next_run = Ingestor(settings, progress=False, embedder=embedder)
     next_run.ingest_paths([second])
     assert crashed.report_id not in chunk_report_ids(next_run)
 

@@ -1,21 +1,16 @@
 """Chunking and the section index on a real Chroma PersistentClient and a real SQLite file in tmp_path.
 
-Tests here that check storage, filters, generations and BM25 use CharGramEmbedder (hashed character
-1–2-grams: a real, deterministic embedding that needs no model); the e5 model itself is exercised by
-the `slow` tests in test_ingest.py.
+Every index here embeds with the real offline e5 model (one Embedder shared by the session).
 """
 
 import socket
 import subprocess
 import sys
 import time
-import zlib
 from pathlib import Path
 
 import chromadb
-import numpy as np
 import pytest
-from chromadb.api.types import Documents, EmbeddingFunction, Embeddings
 
 from govqa.errors import StoreError
 from index.chunks import chunk_report, embedding_text, fact_line, split_passage
@@ -26,47 +21,6 @@ from tests.test_facts import build_report, fact, make_report, store_report, t3_f
 YICHUAN_NEW_REQUESTS = "本年新收政府信息公开申请数量：自然人 2，商业企业 21，法律服务机构 4，总计 27，其余 0"
 
 
-class CharGramFunction(EmbeddingFunction[Documents]):
-    def __init__(self, embedder: "CharGramEmbedder"):
-        self._embedder = embedder
-
-    def __call__(self, input: Documents) -> Embeddings:
-        return [np.asarray(v, dtype=np.float32) for v in self._embedder.embed_passages(list(input))]
-
-    @staticmethod
-    def name() -> str:
-        return "govqa-test-chargram"
-
-    def get_config(self) -> dict:
-        return {}
-
-    @staticmethod
-    def build_from_config(config: dict) -> "CharGramFunction":
-        return CharGramEmbedder().chroma_function()
-
-
-class CharGramEmbedder:
-    """Same interface as index.embeddings.Embedder; vectors are hashed character 1–2-gram counts."""
-
-    dimension = 256
-
-    def _vector(self, text: str) -> list[float]:
-        v = np.zeros(self.dimension)
-        for gram in [*text, *(text[i : i + 2] for i in range(len(text) - 1))]:
-            v[zlib.crc32(gram.encode()) % self.dimension] += 1.0
-        norm = np.linalg.norm(v)
-        return (v / norm if norm else v).tolist()
-
-    def embed_passages(self, texts: list[str], batch_size: int | None = None, show_progress: bool = False):
-        return [self._vector(t) for t in texts]
-
-    def embed_query(self, text: str) -> list[float]:
-        return self._vector(text)
-
-    def chroma_function(self) -> CharGramFunction:
-        return CharGramFunction(self)
-
-
 @pytest.fixture
 def store(settings):
     fact_store = FactStore.from_settings(settings)
@@ -75,8 +29,8 @@ def store(settings):
 
 
 @pytest.fixture
-def index(settings, store):
-    return SectionIndex(settings, CharGramEmbedder(), facts=store)
+def index(settings, store, embedder):
+    return SectionIndex(settings, embedder, facts=store)
 
 
 def add(index: SectionIndex, store: FactStore, report, text: str | None = None) -> int:
@@ -203,7 +157,7 @@ def test_tokenize_lowercases_and_drops_punctuation_and_stop_words(text, expected
 
 # ------------------------------------------------------------------ the index
 def test_index_never_uses_chromas_downloading_default_or_telemetry(index):
-    assert index.collection._embedding_function.name() == "govqa-test-chargram"
+    assert index.collection._embedding_function.name() == "govqa-sentence-transformers"
     assert index.client.get_settings().anonymized_telemetry is False
 
 
@@ -284,9 +238,9 @@ def test_section_text_expands_a_citation(index, store):
         index.section_text(report.report_id, "九")
 
 
-def test_index_reopens_from_disk(settings, store, index):
+def test_index_reopens_from_disk(settings, store, index, embedder):
     add(index, store, make_report())
-    reopened = SectionIndex(settings, CharGramEmbedder(), facts=store)
+    reopened = SectionIndex(settings, embedder, facts=store)
     assert reopened.count() == index.count() > 0
     assert reopened.search("政务新媒体", k=1, mode="lexical")
 
@@ -321,13 +275,13 @@ def chroma_server(tmp_path):
 
 
 @pytest.mark.slow
-def test_index_lives_on_a_chroma_server_when_a_url_is_set(settings, store, chroma_server):
+def test_index_lives_on_a_chroma_server_when_a_url_is_set(settings, store, chroma_server, embedder):
     settings.index.chroma_url = chroma_server
-    index = SectionIndex(settings, CharGramEmbedder(), facts=store)
+    index = SectionIndex(settings, embedder, facts=store)
     n = add(index, store, make_report())
     host, port = chroma_server.rsplit(":", 1)
     on_server = chromadb.HttpClient(host=host.removeprefix("http://"), port=int(port)).get_collection(
-        settings.index.collection, embedding_function=CharGramEmbedder().chroma_function()
+        settings.index.collection, embedding_function=embedder.chroma_function()
     )
     assert on_server.count() == index.count() == n
     assert not settings.chroma_path.exists()  # nothing written locally

@@ -1,0 +1,174 @@
+"""The page in headless Chromium (Debian's /usr/bin/chromium, driven by Playwright) against the real app.
+
+Screenshots of the chat and reports tabs go to test-output/. Skipped when Chromium is missing,
+unless GOVQA_REQUIRE_BROWSER=1 (then it fails).
+"""
+
+import os
+import re
+import time
+from pathlib import Path
+
+import pytest
+
+from parsers.synthetic import make_report, render
+from tests.test_app import YICHUAN, RunningApp, shared_app
+
+pytestmark = [pytest.mark.browser, pytest.mark.slow, pytest.mark.corpus]
+
+CHROMIUM = Path("/usr/bin/chromium")
+SHOTS = Path(__file__).resolve().parents[1] / "test-output"
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+                 "--no-first-run", "--disable-sync"]  # fmt: skip
+ANSWER_TIMEOUT_MS = 90_000
+
+
+@pytest.fixture(scope="session")
+def browser():
+    if not CHROMIUM.exists():
+        reason = f"headless Chromium not found at {CHROMIUM} (apt-get install chromium)"
+        if os.environ.get("GOVQA_REQUIRE_BROWSER") == "1":
+            pytest.fail(f"GOVQA_REQUIRE_BROWSER=1 but {reason}")
+        pytest.skip(reason)
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture(scope="session")
+def app(pytestconfig, tmp_path_factory, corpus) -> RunningApp:
+    return shared_app(pytestconfig, tmp_path_factory, corpus)
+
+
+@pytest.fixture
+def page(browser, app):
+    context = browser.new_context(viewport={"width": 1280, "height": 1000}, locale="zh-CN")
+    page = context.new_page()
+    page.requests = []
+    page.on("request", lambda request: page.requests.append(request.url))
+    started = time.perf_counter()
+    page.goto(app.url)
+    page.wait_for_selector("#gq-question textarea")
+    page.load_seconds = time.perf_counter() - started
+    yield page
+    context.close()
+
+
+def ask(page, question: str):
+    """Type a question, press Ask, wait for the new answer; returns (answer element, round-trip seconds)."""
+    before = page.locator(".gq-answer").count()
+    page.fill("#gq-question textarea", question)
+    started = time.perf_counter()
+    page.click("#gq-ask")
+    page.wait_for_function(f"document.querySelectorAll('.gq-answer').length > {before}", timeout=ANSWER_TIMEOUT_MS)
+    return page.locator(".gq-answer").nth(before), time.perf_counter() - started
+
+
+def test_question_shows_the_answer_and_a_citation_card_that_opens_to_the_printed_row(page):
+    answer, seconds = ask(page, YICHUAN)
+    assert answer.locator(".gq-value").inner_text().replace("\n", "") == "27件"
+    card = answer.locator("details.gq-card").first
+    assert re.search(r"伊川县人民政府\s*·\s*2020年\s*·\s*三、收到和处理政府信息公开申请情况", card.inner_text())
+    assert "本年新收政府信息公开申请数量 × 总计 = 27" in card.locator(".gq-cell").inner_text()
+    assert not card.locator(".gq-row").is_visible()
+    card.locator(":scope > summary").click()
+    assert card.get_attribute("open") is not None
+    assert card.locator("td.gq-cited").inner_text() == "27"
+    assert card.locator("th.gq-cited").inner_text() == "总计"
+    SHOTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(SHOTS / "chat.png"))
+    print(f"\npage load {page.load_seconds:.2f} s; question → answer in the browser {seconds:.2f} s")
+
+
+def test_page_fetches_nothing_but_the_app_itself(page, app):
+    ask(page, YICHUAN)
+    foreign = [u for u in page.requests if not u.startswith((app.url, "data:", "blob:"))]
+    assert foreign == []
+
+
+def test_clicking_an_example_question_answers_it(page):
+    before = page.locator(".gq-answer").count()
+    page.locator("#gq-examples").get_by_text("伊川县2020年收到多少政府信息公开申请").click()
+    page.wait_for_function(f"document.querySelectorAll('.gq-answer').length > {before}", timeout=ANSWER_TIMEOUT_MS)
+    answer = page.locator(".gq-answer").nth(before)
+    assert "27件" in answer.locator(".gq-value").inner_text().replace("\n", "")
+
+
+def test_ambiguous_place_offers_follow_up_questions_that_can_be_clicked(page):
+    answer, _ = ask(page, "平潭2013年收到多少申请")
+    assert "Ambiguous question" in answer.locator(".gq-status").inner_text()
+    follow_up = page.locator("#gq-chat button", has_text="平潭县人民政府2013年")
+    assert follow_up.count() == 1
+    before = page.locator(".gq-answer").count()
+    follow_up.click()
+    page.wait_for_function(f"document.querySelectorAll('.gq-answer').length > {before}", timeout=ANSWER_TIMEOUT_MS)
+    assert page.locator("#gq-chat").get_by_text(re.compile("^平潭县人民政府2013年")).count() >= 1
+
+
+def test_trend_question_draws_a_line_chart(page):
+    answer, _ = ask(page, "平潭2021到2025年每年收到多少申请")
+    assert answer.locator("details.gq-card").count() == 5
+    drawing = page.locator("#gq-chart-line").locator("canvas, svg").first
+    drawing.wait_for(state="visible")
+    assert drawing.bounding_box()["height"] > 100
+    assert not page.locator("#gq-chart-bar").is_visible()
+
+
+def _new_synthetic_report(app: RunningApp):
+    """A synthetic report of an office the corpus does not have (so the answer can only come from the upload)."""
+    from index.facts import FactStore
+
+    store = FactStore(f"sqlite:///{app.data_dir / 'facts.sqlite3'}", read_only=True)
+    known = {o.org for o in store.offices()} | {a for o in store.offices() for a in o.aliases}
+    store.close()
+    for seed in range(7000, 7100):
+        report = make_report(seed, template="v2021")
+        if report.org not in known and not any(a in report.org for a in known if len(a) > 2):
+            return report
+    raise AssertionError("no synthetic office outside the corpus in 100 seeds")
+
+
+def test_uploaded_report_is_ingested_listed_and_answered(page, app, tmp_path):
+    report = _new_synthetic_report(app)
+    upload = tmp_path / f"{report.org}{report.year}年度报告.html"
+    upload.write_bytes(render(report, "html"))
+    page.get_by_role("tab", name="Upload 上传").click()
+    page.set_input_files("#gq-upload input[type=file]", str(upload))
+    page.locator("#gq-upload").get_by_text(upload.name).wait_for()
+    page.click("#gq-ingest")
+    page.wait_for_function(f"document.querySelector('#gq-upload-results').innerText.includes('{report.org}')",
+                           timeout=ANSWER_TIMEOUT_MS)  # fmt: skip
+    results = page.locator("#gq-upload-results").inner_text()
+    assert upload.name in results and "ingested" in results and "failed" not in results
+    assert (app.data_dir / "uploads" / upload.name).read_bytes() == upload.read_bytes()
+
+    page.get_by_role("tab", name="Reports 报告").click()
+    page.fill("#gq-report-filter textarea", report.org)
+    page.press("#gq-report-filter textarea", "Enter")
+    page.wait_for_function("!document.querySelector('#gq-reports').innerText.includes('伊川县人民政府')")  # filtered
+    listed = page.locator("#gq-reports").get_by_text(report.org, exact=True).last
+    listed.wait_for()
+    listed.click()
+    page.locator(".gq-report h3", has_text=report.title).wait_for()
+    assert page.locator("#gq-table-T3").is_visible()
+    SHOTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(SHOTS / "reports.png"), full_page=True)
+
+    page.get_by_role("tab", name="Ask 问答").click()
+    answer, _ = ask(page, f"{report.org}{report.year}年收到多少政府信息公开申请")
+    expected = report.facts["T3/new_requests/total"]
+    assert answer.locator(".gq-value").inner_text().replace("\n", "") == f"{expected}件"
+    assert report.org in answer.locator("details.gq-card").first.inner_text()
+
+
+def test_oversized_upload_is_refused_with_a_clear_message(page, tmp_path):
+    big = tmp_path / "太大的年报.txt"
+    big.write_bytes(b"0" * (3 * 1024 * 1024))  # the test server allows 2 MiB
+    page.get_by_role("tab", name="Upload 上传").click()
+    page.set_input_files("#gq-upload input[type=file]", str(big))
+    message = page.get_by_text(re.compile("exceed the maximum allowed size of 2(\\.0)? ?Mb", re.I)).first
+    message.wait_for(timeout=15_000)
+    assert big.name in message.inner_text()
