@@ -97,6 +97,15 @@ def test_clicking_an_example_question_answers_it(page):
     assert "27件" in answer.locator(".gq-value").inner_text().replace("\n", "")
 
 
+def test_clicking_an_example_in_the_empty_chat_answers_it(page):
+    page.locator("#gq-chat").get_by_text("比较淮安市和洪泽区2024年的申请数量").click()
+    page.wait_for_selector(".gq-answer", timeout=ANSWER_TIMEOUT_MS)
+    cards = page.locator(".gq-answer").first.locator("details.gq-card")
+    assert cards.count() == 2
+    assert "淮安市人民政府 · 2024年" in cards.first.inner_text()
+    page.locator("#gq-chart-bar").locator("canvas, svg").first.wait_for(state="visible")
+
+
 def test_ambiguous_place_offers_follow_up_questions_that_can_be_clicked(page):
     answer, _ = ask(page, "平潭2013年收到多少申请")
     assert "Ambiguous question" in answer.locator(".gq-status").inner_text()
@@ -139,7 +148,7 @@ def test_uploaded_report_is_ingested_listed_and_answered(page, app, tmp_path):
     page.set_input_files("#gq-upload input[type=file]", str(upload))
     page.locator("#gq-upload").get_by_text(upload.name).wait_for()
     page.click("#gq-ingest")
-    page.wait_for_function(f"document.querySelector('#gq-upload-results').innerText.includes('{report.org}')",
+    page.wait_for_function(f"document.querySelector('#gq-upload-results')?.innerText.includes('{report.org}')",
                            timeout=ANSWER_TIMEOUT_MS)  # fmt: skip
     results = page.locator("#gq-upload-results").inner_text()
     assert upload.name in results and "ingested" in results and "failed" not in results
