@@ -10,6 +10,21 @@ Intent = Literal["fact", "compare", "trend", "rank", "narrative", "list", "check
 Status = Literal["answered", "not_found", "ambiguous", "error"]
 
 
+class Measure(BaseModel):
+    """One number an answer can give: the sum of `parts`; each part lists alternative keys (the first one a
+    report holds is used — v2019 and v2021 name some cells differently). Built by bot/metrics.py."""
+
+    name: str = Field(description="Stable id: the canonical key for a single cell, else table/rows/cols.")
+    label: str = Field(description="Chinese label, row（column）.")
+    label_en: str
+    parts: list[list[str]]
+    unit: str = Field("件", description="Unit of the value: 件 for counts, 万元 for money.")
+
+    @property
+    def keys(self) -> list[str]:
+        return [k for part in self.parts for k in part]
+
+
 class QueryPlan(BaseModel):
     question: str
     language: Literal["zh", "en"]
@@ -23,6 +38,21 @@ class QueryPlan(BaseModel):
     route: Literal["sql", "retrieval"] = "retrieval"
     asks_number: bool = Field(False, description="The question asks how many / how much.")
     planner: Literal["rules", "llm"] = "rules"
+    measures: list[Measure] = Field(
+        default_factory=list, description="What each asked-for number sums (the metrics, grouped)."
+    )
+    related_offices: list[str] = Field(
+        default_factory=list, description="The named region's other offices with reports (mentioned as also available)."
+    )
+    unknown_offices: list[str] = Field(
+        default_factory=list, description="Names in the question that fit no stored office (上海市人民政府)."
+    )
+    across_offices: bool = Field(False, description="The question asks about every office (哪个单位, each office).")
+    aggregation: Literal["sum", "avg", "diff"] | None = Field(
+        None, description="Sum or average over offices/years; diff: first minus second (比…多多少)."
+    )
+    order: Literal["desc", "asc"] | None = Field(None, description="Ranking direction (most / least).")
+    metric_words: list[str] = Field(default_factory=list, description="The question words that named the metrics.")
 
 
 class Citation(BaseModel):

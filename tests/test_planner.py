@@ -79,6 +79,8 @@ PLANS = [
      ["T3/new_requests/total"], "fact", "en"),
     ("洛阳市洛龙区人民政府办公室2021年收到多少申请", [LUOLONG_GOV], [2021], ["T3/new_requests/total"], "fact", "zh"),
     ("洛龙区审批局2024年收到多少申请", [LUOLONG_BUREAU], [2024], ["T3/new_requests/total"], "fact", "zh"),
+    ("What online handling rate did the Luolong approval bureau report for 2024 (percent)?", [LUOLONG_BUREAU],
+     [2024], [], "narrative", "en"),
     # several years / offices
     ("洪泽区2021到2023年收到的申请", [HONGZE], [2021, 2022, 2023], ["T3/new_requests/total"], "trend", "zh"),
     ("洪泽区2023年和2024年分别收到多少申请", [HONGZE], [2023, 2024], ["T3/new_requests/total"], "compare", "zh"),

@@ -1,0 +1,425 @@
+"""Question words → canonical fact keys: a bilingual synonym dictionary composed as row words × column words.
+
+A *measure* is what one number in an answer stands for: a sum of parts, each part a list of alternative
+keys of which a report holds at most one (the v2019 and v2021 templates name some cells differently).
+`T3/new_requests/total` is one part with one key; 不予公开 (denied) is eight parts, one per sub-reason,
+because the template prints no total row for it.
+
+Default column when only a row is named (documented choice):
+- T3 rows: 总计 (total);  T4 groups: 总计 (total);
+- T2 规章/规范性文件: 现行有效件数 (v2021) or 对外公开总数量 (v2019) — how many are in force / public;
+- T2 行政许可/其他对外管理服务事项/行政处罚/行政强制: 处理决定数量 (decisions);
+- T2 行政事业性收费: 本年收费金额 (v2021) or 上一年项目数量 (v2019, the template has no amount);
+- T2 政府集中采购: 采购项目数量 (procurement items).
+A column named without any row: T3 columns imply 本年新收 (new requests); T2/T4 columns alone give nothing.
+"""
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+from pydantic import BaseModel, Field
+
+from bot.models import Measure
+from parsers.template import T2_COLUMNS, T3_COLUMNS, T4_GROUPS, T4_OUTCOMES, all_keys
+
+
+@dataclass(frozen=True)
+class Term:
+    """A row or column concept: the keys it stands for and the words people use for it."""
+
+    table: str
+    keys: tuple[tuple[str, ...], ...]  # parts × alternatives, as row or column keys
+    label: str
+    en: str
+    words: tuple[str, ...]
+    weak: bool = False  # generic words (申请, requests): dropped when a specific row is named
+    hint: bool = False  # verbs (收到, received) that name a row only together with a noun of it (申请)
+
+
+def _t(table: str, keys: str, label: str, en: str, words: str, weak: bool = False, hint: bool = False) -> Term:
+    """keys: 'a|b' alternatives, ';' separates summed parts; words: '/'-separated surface forms."""
+    parts = tuple(tuple(p.split("|")) for p in keys.split(";"))
+    return Term(table, parts, label, en, tuple(w.strip() for w in words.split("/") if w.strip()), weak, hint)
+
+
+ROW_TERMS: list[Term] = [
+    # ---------------------------------------------------------------- T3 rows
+    _t("T3", "new_requests", "本年新收政府信息公开申请数量", "new requests received",
+       "新收/本年新收/新收申请/新申请/新增申请/new requests/new applications/newly received/"
+       "new information requests/new disclosure requests"),
+    _t("T3", "new_requests", "本年新收政府信息公开申请数量", "new requests received",
+       "申请/申请数/申请量/申请数量/依申请/applications/application/requests/request", weak=True),
+    # 受理网络问政多少件 is not about disclosure requests: the verb alone names nothing
+    _t("T3", "new_requests", "本年新收政府信息公开申请数量", "new requests received",
+       "收到/受理/received/receive/receiving/applied/filed/get/got", weak=True, hint=True),
+    _t("T3", "carried_over", "上年结转政府信息公开申请数量", "requests carried over from last year",
+       "上年结转/上一年结转/上年度结转/去年结转/往年结转/carried over/brought forward/from last year/"
+       "from the previous year/from the prior year"),
+    _t("T3", "granted", "予以公开", "granted (disclosed in full)",
+       "予以公开/同意公开/全部公开/完全公开/granted/granted in full/disclosed in full/fully disclosed/"
+       "full disclosure/disclosed/approved"),
+    _t("T3", "partially_granted", "部分公开", "partially disclosed",
+       "部分公开/区分处理/partially granted/partially disclosed/partial disclosure/partly disclosed/"
+       "disclosed in part/granted in part/partially approved"),
+    _t("T3", "denied_state_secret;denied_prohibited_by_law;denied_security_stability;denied_third_party_rights;"
+       "denied_internal_affairs;denied_process_info;denied_enforcement_file;denied_admin_query",
+       "不予公开", "denied (not disclosed)",
+       "不予公开/不公开/拒绝公开/不同意公开/拒绝/denied/denials/refused/refusals/not disclosed/withheld/refused disclosure/"
+       "rejected/rejections/turned down"),
+    _t("T3", "denied_state_secret", "不予公开·属于国家秘密", "denied: state secret",
+       "国家秘密/涉密/state secret/state secrets/classified"),
+    _t("T3", "denied_prohibited_by_law", "不予公开·其他法律行政法规禁止公开", "denied: prohibited by other laws",
+       "法律行政法规禁止/法规禁止公开/禁止公开/prohibited by law/prohibited by other laws/forbidden by law/"
+       "prohibited by laws"),
+    _t("T3", "denied_security_stability", "不予公开·危及“三安全一稳定”", "denied: endangers security and stability",
+       "三安全一稳定/危及/three securities/security and stability/endangers security/national security"),
+    _t("T3", "denied_third_party_rights", "不予公开·保护第三方合法权益", "denied: protects third-party rights",
+       "第三方合法权益/第三方权益/第三方/third party/third-party/third parties/third party rights"),
+    _t("T3", "denied_internal_affairs", "不予公开·属于三类内部事务信息", "denied: internal affairs",
+       "内部事务/三类内部事务/internal affairs/internal matters"),
+    _t("T3", "denied_process_info", "不予公开·属于四类过程性信息", "denied: process information",
+       "过程性信息/四类过程性/过程信息/process information/process info/deliberative information/"
+       "deliberative/procedural information"),
+    _t("T3", "denied_enforcement_file", "不予公开·属于行政执法案卷", "denied: law-enforcement files",
+       "行政执法案卷/执法案卷/law enforcement files/law-enforcement files/enforcement files/enforcement file/"
+       "case files"),
+    _t("T3", "denied_admin_query", "不予公开·属于行政查询事项", "denied: administrative query matters",
+       "行政查询/查询事项/administrative query/administrative queries/query matters"),
+    _t("T3", "unable_not_held;unable_needs_creation;unable_unclear", "无法提供", "unable to provide",
+       "无法提供/不能提供/unable to provide/could not be provided/cannot be provided/could not provide/"
+       "not available/unavailable"),
+    _t("T3", "unable_not_held", "无法提供·本机关不掌握相关政府信息", "unable to provide: information not held",
+       "不掌握/本机关不掌握/信息不存在/not held/does not hold/did not hold/information not held/not in possession"),
+    _t("T3", "unable_needs_creation", "无法提供·没有现成信息需要另行制作", "unable to provide: would need to be created",
+       "另行制作/没有现成信息/需要另行制作/need to be created/needs to be created/would need to be created/"
+       "needs creation/not readily available"),
+    _t("T3", "unable_unclear", "无法提供·补正后申请内容仍不明确", "unable to provide: still unclear after correction",
+       "仍不明确/补正后/内容不明确/still unclear/unclear/unclear requests"),
+    _t("T3", "rejected_petition;rejected_duplicate;rejected_publication;rejected_excessive;rejected_confirmation",
+       "不予处理", "not processed",
+       "不予处理/不处理/not processed/not handled/declined to process/refused to process/declined to handle/not accepted"),
+    _t("T3", "rejected_petition", "不予处理·信访举报投诉类申请", "not processed: petitions and complaints",
+       "信访/举报投诉/信访举报投诉/投诉/petition/petitions/complaints/complaint"),
+    _t("T3", "rejected_duplicate", "不予处理·重复申请", "not processed: duplicate requests",
+       "重复申请/duplicate/duplicates/duplicate requests/repeated requests/repeat requests"),
+    _t("T3", "rejected_publication", "不予处理·要求提供公开出版物", "not processed: asks for published material",
+       "公开出版物/出版物/publications/published material/published materials"),
+    _t("T3", "rejected_excessive", "不予处理·无正当理由大量反复申请", "not processed: excessive repeated requests",
+       "大量反复/反复申请/excessive/excessive requests/vexatious/mass requests"),
+    _t("T3", "rejected_confirmation", "不予处理·要求行政机关确认或重新出具已获取信息",
+       "not processed: asks to confirm or re-issue information",
+       "重新出具/确认或重新出具/要求行政机关确认/confirm or re-issue/reissue/re-issue/confirmation requests"),
+    _t("T3", "other_total;other_no_correction;other_no_fee;other_other", "其他处理", "other handling",
+       "其他处理/其它处理/other handling/handled otherwise/other processing/otherwise handled"),
+    _t("T3", "other_no_correction", "其他处理·逾期不补正", "other: applicant did not correct the request in time",
+       "逾期不补正/不补正/未补正/did not correct/failed to correct/no correction/not corrected"),
+    _t("T3", "other_no_fee", "其他处理·逾期未缴纳费用", "other: applicant did not pay the fee in time",
+       "未按收费通知/缴纳费用/未缴费/逾期未缴/缴费/did not pay/unpaid fee/unpaid fees/fee not paid/not paying the fee"),
+    _t("T3", "other_other", "其他处理·其他", "other handling: other",
+       "其他处理中的其他/其他情形/other handling other/other cases"),
+    _t("T3", "processed_total", "办理结果总计", "total processed",
+       "办结/已办结/办理完毕/办理结果/处理总计/办理总数/答复/总计办理/total processed/processed/handled/"
+       "completed/dealt with/responded to/responses/replies"),
+    _t("T3", "carried_forward", "结转下年度继续办理", "carried forward to next year",
+       "结转下年/结转下一年/结转到下年/结转至下年/转到下一年/转入下一年/结转/继续办理/carried forward/carried into next year/"
+       "carried to next year/pending into next year/rolled over/carried over into/carried over to/"
+       "carried over to next year"),
+    # ---------------------------------------------------------------- T4 groups
+    _t("T4", "reconsideration", "行政复议", "administrative reconsideration",
+       "行政复议/复议/administrative reconsideration/reconsideration/reconsiderations/administrative review/"
+       "administrative reviews/appeals/appeal"),
+    _t("T4", "litigation_direct;litigation_after_reconsideration", "行政诉讼", "administrative lawsuits",
+       "行政诉讼/诉讼/起诉/被起诉/法院/lawsuit/lawsuits/litigation/litigations/sued/court cases/court case/"
+       "administrative litigation"),
+    _t("T4", "litigation_direct", "行政诉讼·未经复议直接起诉", "lawsuits without reconsideration",
+       "未经复议直接起诉/直接起诉/未经复议/direct lawsuits/sued directly/without reconsideration/direct litigation"),
+    _t("T4", "litigation_after_reconsideration", "行政诉讼·复议后起诉", "lawsuits after reconsideration",
+       "复议后起诉/复议后/after reconsideration/following reconsideration/lawsuits after reconsideration"),
+    # ---------------------------------------------------------------- T2 rows
+    _t("T2", "regulations", "规章", "regulations", "规章/regulations/government rules/rules"),
+    _t("T2", "normative_documents", "规范性文件", "normative documents",
+       "规范性文件/行政规范性文件/normative documents/normative document/policy documents/regulatory documents"),
+    _t("T2", "admin_licensing", "行政许可", "administrative licensing",
+       "行政许可/许可/licensing/licences/licenses/licence/license/permits/permit/administrative licensing"),
+    _t("T2", "other_admin_services", "其他对外管理服务事项", "other external administrative services",
+       "其他对外管理服务事项/对外管理服务/other administrative services/other external services/"
+       "other external administrative services"),
+    _t("T2", "admin_penalty", "行政处罚", "administrative penalties",
+       "行政处罚/处罚/penalties/penalty/fines/sanctions/punishments/administrative penalties"),
+    _t("T2", "admin_coercion", "行政强制", "administrative coercion",
+       "行政强制/强制措施/coercion/coercive measures/administrative coercion/administrative enforcement"),
+    _t("T2", "admin_fees", "行政事业性收费", "administrative fees",
+       "行政事业性收费/事业性收费/收费/fees/fee/charges/administrative fees"),
+    _t("T2", "centralized_procurement", "政府集中采购", "centralized government procurement",
+       "政府集中采购/集中采购/采购/procurement/purchasing/government procurement"),
+]
+
+_ORGS = "commercial_enterprise;research_institution;social_welfare_org;legal_service_org;other_org"
+COLUMN_TERMS: list[Term] = [
+    _t("T3", "natural_person", "自然人", "natural persons",
+       "自然人/个人/公民/natural person/natural persons/individual/individuals/citizen/citizens/"
+       "private individuals/private persons"),
+    _t("T3", "commercial_enterprise", "商业企业", "commercial enterprises",
+       "商业企业/企业/公司/commercial enterprise/commercial enterprises/enterprise/enterprises/company/companies/"
+       "business/businesses/firms"),
+    _t("T3", "research_institution", "科研机构", "research institutions",
+       "科研机构/科研院所/研究机构/research institution/research institutions/research institutes/"
+       "research institute/research organisations/research organizations"),
+    _t("T3", "social_welfare_org", "社会公益组织", "social welfare organisations",
+       "社会公益组织/公益组织/社会组织/ngo/ngos/social welfare organisation/social welfare organisations/"
+       "social welfare organization/social welfare organizations/charities/charity/non-profits/nonprofits/"
+       "public welfare organisations/public welfare organizations"),
+    _t("T3", "legal_service_org", "法律服务机构", "legal service organisations",
+       "法律服务机构/律师事务所/律所/律师/legal service organisation/legal service organisations/"
+       "legal service organization/legal service organizations/legal services/law firm/law firms/lawyer/lawyers/"
+       "law office/law offices/attorneys"),
+    _t("T3", "other_org", "其他组织", "other organisations",
+       "其他组织/其他法人/其他单位/其他法人或组织/其他法人或其他组织/other organisation/other organisations/other organization/other organizations/"
+       "other entities"),
+    _t("T3", _ORGS, "法人或其他组织", "legal persons and other organisations",
+       "法人或其他组织/法人和其他组织/法人/legal persons/legal entities/organisations/organizations/entities"),
+    _t("T3", "total", "总计", "total", "总计/合计/总数/总量/total/in total/overall/altogether", weak=True),
+    # ---------------------------------------------------------------- T4 outcomes
+    _t("T4", "upheld", "结果维持", "upheld", "结果维持/维持/upheld/maintained/affirmed"),
+    _t("T4", "corrected", "结果纠正", "corrected", "结果纠正/纠正/纠错/corrected/overturned/reversed/revoked"),
+    _t("T4", "other", "其他结果", "other outcome", "其他结果/other outcome/other outcomes/other result/other results"),
+    _t("T4", "pending", "尚未审结", "pending", "尚未审结/未审结/审理中/未结/pending/undecided/unresolved/ongoing"),
+    _t("T4", "total", "总计", "total", "总计/合计/总数/total/in total/overall/altogether", weak=True),
+    # ---------------------------------------------------------------- T2 columns
+    _t("T2", "issued|new_made", "本年制发件数", "issued this year",
+       "制发/本年制发/印发/出台/新制作/本年新制作/制作/issued/promulgated/newly made/drafted/made"),
+    _t("T2", "new_published|issued", "本年新公开数量", "newly published this year",
+       "新公开/本年新公开/新发布/newly published/new published/published this year"),
+    _t("T2", "repealed", "本年废止件数", "repealed this year", "废止/本年废止/度止/repealed/abolished/revoked"),
+    _t("T2", "in_force|total_published", "现行有效件数", "currently in force",
+       "现行有效/有效/in force/currently valid/valid/effective/current"),
+    _t("T2", "total_published|in_force", "对外公开总数量", "total published",
+       "对外公开总数/对外公开总数量/公开总数/total published/published in total"),
+    _t("T2", "prior_count", "上一年项目数量", "items in the previous year",
+       "上一年项目数量/上一年项目/上年项目/上一年/previous year items/items last year/prior year/previous year"),
+    _t("T2", "change", "本年增/减", "change this year",
+       "增/减/增减/本年增减/增加/减少/变化/change/increase/decrease/net change"),
+    _t("T2", "decisions", "处理决定数量", "decisions made",
+       "处理决定/决定/decisions/decision/decisions made/cases decided"),
+    _t("T2", "fee_amount|procurement_amount", "金额（万元）", "amount (10k yuan)",
+       "金额/数额/多少钱/amount/collected/money/spent/spending/value"),
+    _t("T2", "procurement_amount", "采购总金额（万元）", "procurement amount (10k yuan)",
+       "总金额/total amount"),
+    _t("T2", "procurement_items", "采购项目数量", "procurement items",
+       "项目数量/项目数/项目/items/projects"),
+]
+
+# Default column alternatives when only a row is named (see the module docstring).
+T2_DEFAULT_COLUMNS: dict[str, tuple[str, ...]] = {
+    "regulations": ("in_force", "total_published"),
+    "normative_documents": ("in_force", "total_published"),
+    "admin_licensing": ("decisions",),
+    "other_admin_services": ("decisions",),
+    "admin_penalty": ("decisions",),
+    "admin_coercion": ("decisions",),
+    "admin_fees": ("fee_amount", "prior_count"),
+    "centralized_procurement": ("procurement_items",),
+}
+MONEY_COLUMNS = {"fee_amount", "procurement_amount"}
+# Phrases that contain table words but name no table cell: masked before matching. Book titles 《…》
+# (《政府信息公开申请收费通知》) name documents; quotes are dropped so “其他”组织 reads 其他组织.
+_NOT_METRICS = re.compile(r"《[^》]{0,40}》|信息处理费|(?:information )?processing fees?|(?<!未按)收费通知|网络问政|群众诉求")
+_QUOTES = re.compile(r"[“”\"‘’「」]")
+
+
+@dataclass(frozen=True)
+class Hit:
+    term: Term
+    start: int
+    end: int
+    word: str
+
+
+def _word_pattern(word: str) -> re.Pattern:
+    if re.search(r"[a-z]", word):
+        body = r"[\s\-]+".join(re.escape(p) for p in word.split())
+        return re.compile(r"(?<![a-z])" + body + r"(?:s|es)?(?![a-z])")
+    return re.compile(re.escape(word))
+
+
+@lru_cache(maxsize=1)
+def _patterns() -> list[tuple[str, Term, str, re.Pattern]]:
+    out = []
+    for kind, terms in (("row", ROW_TERMS), ("col", COLUMN_TERMS)):
+        for term in terms:
+            for word in term.words:
+                out.append((kind, term, word, _word_pattern(word.lower())))
+    return out
+
+
+def find_terms(text: str) -> tuple[list[Hit], list[Hit]]:
+    """Row and column words in the text: longest match first, no two hits overlapping.
+
+    One exception: the very same span may stand for several tables at once (总计 is a T3 and a T4 column).
+    """
+    lowered = text.lower()
+    found: list[tuple[str, Hit]] = []
+    for kind, term, word, pattern in _patterns():
+        for m in pattern.finditer(lowered):
+            found.append((kind, Hit(term, m.start(), m.end(), word)))
+    found.sort(key=lambda kh: (-(kh[1].end - kh[1].start), kh[1].start, kh[0]))
+    kept: list[tuple[str, Hit]] = []
+    for kind, hit in found:
+        clash = [(k, h) for k, h in kept if hit.start < h.end and h.start < hit.end]
+        if clash and not all((h.start, h.end) == (hit.start, hit.end) and k == kind and h.term.table != hit.term.table
+                             for k, h in clash):
+            continue
+        kept.append((kind, hit))
+    rows = sorted((h for k, h in kept if k == "row"), key=lambda h: h.start)
+    cols = sorted((h for k, h in kept if k == "col"), key=lambda h: h.start)
+    return rows, cols
+
+
+class MetricMatch(BaseModel):
+    measures: list[Measure] = Field(default_factory=list)
+    confidence: float = 0.0
+    words: list[str] = Field(default_factory=list, description="The question words that named them.")
+
+
+class MetricMatcher:
+    """Composes row words × column words into measures over the canonical keys (see module docstring)."""
+
+    def __init__(self) -> None:
+        self.keys = all_keys()
+
+    def match(self, text: str) -> MetricMatch:
+        rows, cols = find_terms(_QUOTES.sub("", _NOT_METRICS.sub(" ", text.lower())))
+        if all(h.term.hint for h in rows):
+            rows = []
+        strong = [h for h in rows if not h.term.weak]
+        rows = strong or rows
+        rows = _drop_groups_for_reasons(_drop_covered(rows))
+        if not rows:
+            rows = self._implied_rows(cols)
+        cols = _drop_covered(cols)
+        measures: list[Measure] = []
+        for row in rows:
+            for measure in self._compose(row.term, [c.term for c in cols if c.term.table == row.term.table]):
+                if measure.name not in {m.name for m in measures}:
+                    measures.append(measure)
+        if not measures:
+            return MetricMatch()
+        confidence = 1.0 if strong else 0.9
+        return MetricMatch(measures=measures, confidence=confidence,
+                           words=[h.word for h in sorted(rows + cols, key=lambda h: h.start) if h.end > h.start])
+
+    def _implied_rows(self, cols: list[Hit]) -> list[Hit]:
+        """A T3 applicant column without a row means new requests (自然人申请 / requests from companies)."""
+        if any(c.term.table == "T3" and not c.term.weak for c in cols):
+            new_requests = next(t for t in ROW_TERMS if t.keys == (("new_requests",),) and not t.weak)
+            return [Hit(new_requests, 0, 0, "")]
+        return []
+
+    def _compose(self, row: Term, cols: list[Term]) -> list[Measure]:
+        specific = [c for c in cols if not c.weak] or cols
+        if not specific:
+            specific = [self.default_column(row)]
+        out = []
+        for col in specific:
+            measure = self.measure(row, col)
+            if measure is not None:
+                out.append(measure)
+        if not out and cols:  # the column words don't fit this row (收费 × 采购项目): use the row's default
+            measure = self.measure(row, self.default_column(row))
+            out = [measure] if measure is not None else []
+        return out
+
+    def default_column(self, row: Term) -> Term:
+        if row.table == "T2":
+            alts = T2_DEFAULT_COLUMNS[row.keys[0][0]]
+            col = T2_COLUMNS[alts[0]]
+            return Term("T2", (alts,), col.label, col.en, ())
+        return Term(row.table, (("total",),), "总计", "total", ())
+
+    def measure(self, row: Term, col: Term) -> Measure | None:
+        """row × column as a measure; None when no such cell exists in either template."""
+        parts: list[list[str]] = []
+        for row_part in row.keys:
+            for col_part in col.keys:
+                alts = [f"{row.table}/{r}/{c}" for r in row_part for c in col_part]
+                alts = [k for k in alts if k in self.keys]
+                if alts:
+                    parts.append(alts)
+        if not parts:
+            return None
+        firsts = [p[0].split("/") for p in parts]
+        row_ids = list(dict.fromkeys(f[1] for f in firsts))
+        col_ids = list(dict.fromkeys(f[2] for f in firsts))
+        name = f"{row.table}/{'+'.join(row_ids)}/{'+'.join(col_ids)}"
+        cols_used = set(col_ids)
+        unit = "万元" if cols_used & MONEY_COLUMNS else "件"
+        return Measure(name=name, label=f"{row.label}（{col.label}）", label_en=f"{row.en} ({col.en})",
+                       parts=parts, unit=unit)
+
+    def measure_for_key(self, key: str) -> Measure:
+        """A single canonical key as a measure (used by the embedding fallback and the LLM planner)."""
+        info = self.keys[key]
+        unit = "万元" if info.col in MONEY_COLUMNS else "件"
+        return Measure(name=key, label=f"{_short(info.row_label)}（{info.col_label}）",
+                       label_en=f"{info.row_en} ({info.col_en})", parts=[[key]], unit=unit)
+
+
+def _short(label: str) -> str:
+    """Row label without its enumerator: （二）部分公开 → 部分公开."""
+    return re.sub(r"^(?:[一二三四五六七八九十]+、|[（(][一二三四五六七八九十]+[）)]|\d+\.)\s*", "", label)
+
+
+def _drop_covered(hits: list[Hit]) -> list[Hit]:
+    """One hit per concept, and a group dropped when one of its members is named too.
+
+    不予公开中属于国家秘密的 asks for the 国家秘密 sub-row, not for all of 不予公开.
+    """
+    out: list[Hit] = []
+    for hit in hits:
+        if any((h.term.table, h.term.keys) == (hit.term.table, hit.term.keys) for h in out):
+            continue
+        mine = {k for part in hit.term.keys for k in part}
+        members = [h for h in hits if h.term.table == hit.term.table and h.term.keys != hit.term.keys
+                   and {k for part in h.term.keys for k in part} < mine]
+        if not members:
+            out.append(hit)
+    return out
+
+
+def _drop_groups_for_reasons(hits: list[Hit]) -> list[Hit]:
+    """'refused because the information was not held' asks for the 不掌握 reason, not every refusal."""
+    groups = [h for h in hits if len(h.term.keys) > 1]
+    reasons = {k for g in ROW_TERMS if len(g.keys) > 1 for part in g.keys for k in part}
+    named = [h for h in hits if len(h.term.keys) == 1 and set(h.term.keys[0]) <= reasons]
+    if not groups or not named:
+        return hits
+    return [h for h in hits if h not in groups]
+
+
+def label_texts() -> dict[str, str]:
+    """Row-level label text per measure name, for the embedding fallback: zh label, en label and words."""
+    texts: dict[str, str] = {}
+    for term in ROW_TERMS:
+        if term.weak:
+            continue
+        name = f"{term.table}/{'+'.join(p[0] for p in term.keys)}"
+        texts[name] = f"{term.label} {term.en} " + " ".join(term.words[:4])
+    return texts
+
+
+def row_term(name: str) -> Term:
+    """The row term behind a label_texts() name."""
+    for term in ROW_TERMS:
+        if not term.weak and f"{term.table}/{'+'.join(p[0] for p in term.keys)}" == name:
+            return term
+    raise KeyError(name)
+
+
+def column_labels() -> dict[str, tuple[str, str]]:
+    """Every column key of every table with its zh and en label (for rendering)."""
+    out = {f"T2/{k}": (c.label, c.en) for k, c in T2_COLUMNS.items()}
+    out.update({f"T3/{c.key}": (c.label, c.en) for c in T3_COLUMNS})
+    out.update({f"T4/{c.key}": (c.label, c.en) for c in T4_OUTCOMES})
+    out.update({f"T4group/{g.key}": (g.label, g.en) for g in T4_GROUPS})
+    return out

@@ -1,0 +1,209 @@
+"""Question → QueryPlan, by rules (no model): language, offices, years, metrics, intent and route."""
+
+import re
+from collections.abc import Callable
+
+from bot.metrics import MetricMatch, MetricMatcher
+from bot.models import Intent, QueryPlan
+from bot.offices import OfficeMention, OfficeResolver
+from index.models import OfficeRecord
+from parsers.gazetteer import region_chain
+
+_CN_DIGIT = {"〇": "0", "○": "0", "零": "0", "Ｏ": "0", "一": "1", "二": "2", "三": "3", "四": "4", "五": "5",
+             "六": "6", "七": "7", "八": "8", "九": "9"}
+_CN_YEAR = re.compile(r"[〇○零Ｏ一二三四五六七八九]{4}(?=\s*年)")
+_YEAR = r"(?:19[9]\d|20[0-4]\d)"
+_RANGE = re.compile(rf"(?<!\d)({_YEAR})\s*年?度?\s*(?:到|至|-|–|—|~|～|\bto\b|\bthrough\b|\buntil\b|\bthru\b)\s*"
+                    rf"({_YEAR})(?!\d)", re.I)
+_INTO = re.compile(r"\b(?:into|until|till)\s*$|转入\s*$", re.I)
+_BETWEEN = re.compile(rf"between\s+({_YEAR})\s+and\s+({_YEAR})", re.I)
+# A 4-digit number followed by a unit is a count, not a year (2000余条, 2021件).
+_SINGLE = re.compile(rf"(?<![\d.])(?:fy\s*)?({_YEAR})(?!\d)(?!\.\d)(?!\s*(?:余|多|条|件|个|次|场|人|万|元|项|家|名|%|％))", re.I)
+
+_CHECK = re.compile(r"勾稽|一致|自洽|校验|核对|核验|对得上|对不上|相符|矛盾|准确吗|是否正确|有无错误|加起来对|\bconsisten|\badd(?:s)? up\b|"
+                    r"\bcheck|\bvalidat|\bdiscrepan|\bcontradict|\berrors?\b|\bagree\b|\bmatch\b", re.I)
+_LIST = re.compile(r"(?:哪些|哪几|什么|几份|几个|多少份|列出|列举)(?:个)?(?:年份|年度|年的|年有|报告|单位|机关|部门|机构|地区)|"
+                   r"有哪几年|\blist\b|\b(?:which|what)\s+(?:the\s+)?(?:years|reports|offices|agencies|departments)\b|"
+                   r"\breports?\s+(?:are\s+)?available\b|\bdo you have\b", re.I)
+_RANK = re.compile(r"最多|最少|最高|最低|最大|最小|排名|排行|前[一二三四五六七八九十\d]+名?|\bmost\b|\bleast\b|\bhighest\b|"
+                   r"\blowest\b|\blargest\b|\bsmallest\b|\brank|\btop\b|\bfewest\b|\bbiggest\b|\bmaximum\b|\bminimum\b",
+                   re.I)
+_RANK_ASC = re.compile(r"最少|最低|最小|\bleast\b|\blowest\b|\bsmallest\b|\bfewest\b|\bminimum\b", re.I)
+_TREND = re.compile(r"趋势|历年|逐年|每年|各年|每一年|走势|变化情况|如何变化|怎么变化|变化趋势|增长|下降|\bover the years\b|"
+                    r"\btrend|\beach year\b|\bevery year\b|\bper year\b|\bby year\b|\byear by year\b|\bover time\b|"
+                    r"\bchanged?\b|\bgr[eo]w|\bdeclin", re.I)
+_COMPARE = re.compile(r"比较|对比|相比|比一比|分别|各收到|各有|差距|差多少|多多少|少多少|谁多|谁少|哪个多|哪个少|相差|\bcompar|\bversus\b|\bvs\b\.?|"
+                      r"\brespectively\b|\bdifference\b|\bdiffer\b", re.I)
+_DIFF = re.compile(r"多多少|少多少|差多少|相差|差距|差额|\bhow many more\b|\bhow many fewer\b|\bhow much more\b|"
+                   r"\bhow much less\b|\bdifference\b", re.I)
+# 多少条 / 多少人次: units of narrative counts (information items, visits), never of a T2 cell
+_NARRATIVE_UNIT = re.compile(r"(?:多少|几)\s*(?:条|人次|场)")
+_SUM = re.compile(r"合计|总共|一共|共计|加起来|总和|累计|合起来|\bin total\b|\baltogether\b|\bcombined\b|\bsum\b|\bsummed\b|"
+                  r"\bcumulative", re.I)
+_AVG = re.compile(r"平均|\baverage\b|\bmean\b", re.I)
+_ACROSS = re.compile(r"哪个单位|哪个部门|哪个机关|哪家|哪一个单位|各单位|各部门|各机关|所有单位|所有部门|所有机关|全部单位|各区县|"
+                     r"各地|\bwhich (?:office|department|agency|body)\b|\b(?:all|each|every) (?:office|department|agenc|bod)",
+                     re.I)
+_NARRATIVE = re.compile(r"为什么|原因|如何|怎样|怎么|措施|问题|不足|改进|做法|经验|举措|亮点|成效|介绍|概况|总结|描述|"
+                        r"\bwhy\b|\bhow (?:did|does|do|was|were|is|are)\b|\bwhat (?:measures|steps|problems|issues)\b|"
+                        r"\bproblems?\b|\bissues?\b|\bimprove|\bdescribe|\bexplain|\bsummar|\bmeasures\b|\binitiatives?\b|"
+                        r"\bshortcomings?\b|\bchallenges?\b|\bweakness", re.I)
+_ASKS_NUMBER = re.compile(r"多少|几[个件条次场项份人名家]?|数量|数目|总数|多大|多高|\bhow many\b|\bhow much\b|\bnumber of\b|"
+                          r"\bwhat (?:was|is|were|are) the [\w\s-]{0,40}?\b(?:rate|share|percentage|number|total)\b|"
+                          r"\bpercent(?:age)?\b|"
+                          r"\bcount\b|\bamount\b|\bwhat was the (?:total|number)\b|\bfigure\b", re.I)
+_CJK = re.compile(r"[\u4e00-\u9fff]")
+
+
+def detect_language(question: str) -> str:
+    """English when the question is mostly Latin words (a Chinese name inside an English question is fine)."""
+    latin_words = re.findall(r"[A-Za-z]{2,}", question)
+    latin_letters = sum(len(w) for w in latin_words)
+    cjk = len(_CJK.findall(question))
+    return "en" if len(latin_words) >= 2 and latin_letters >= cjk else "zh"
+
+
+def _cn_years_to_digits(text: str) -> str:
+    return _CN_YEAR.sub(lambda m: "".join(_CN_DIGIT[c] for c in m.group(0)), text)
+
+
+def parse_years(question: str) -> tuple[list[int], bool, list[tuple[int, int]]]:
+    """Years named in the question, whether they were given as a range, and their spans (for masking).
+
+    2020, 2020年, 二〇二〇年, FY2021, 2021到2025年, 2022年和2023年, between 2020 and 2022. Relative words
+    (去年, 今年, last year) cannot be resolved without a reference date and are ignored.
+    """
+    text = _cn_years_to_digits(question)
+    years: set[int] = set()
+    spans: list[tuple[int, int]] = []
+    is_range = False
+    for pattern in (_BETWEEN, _RANGE):
+        for m in pattern.finditer(text):
+            a, b = sorted((int(m.group(1)), int(m.group(2))))
+            if b - a <= 50 and not any(s <= m.start() < e for s, e in spans):
+                years.update(range(a, b + 1))
+                spans.append(m.span())
+                is_range = True
+    for m in _SINGLE.finditer(text):
+        if _INTO.search(text[:m.start()]):
+            continue  # carried over into 2026: the year after the report, not one asked about
+        if not any(s <= m.start() < e for s, e in spans):
+            years.add(int(m.group(1)))
+            end = m.end() + (1 if text[m.end():m.end() + 1] == "年" else 0)
+            spans.append((m.start(), end))
+    return sorted(years), is_range, spans
+
+
+def _place_with_body(question: str, place: str) -> str:
+    m = re.search(re.escape(place) + r"(?:人民政府办公室|人民政府|政府办公室|政府|管委会|[\u4e00-\u9fff]{1,8}?局)?", question)
+    return m.group(0) if m else place
+
+
+def _mask(text: str, spans: list[tuple[int, int]]) -> str:
+    chars = list(text)
+    for s, e in spans:
+        for i in range(s, min(e, len(chars))):
+            chars[i] = " "
+    return "".join(chars)
+
+
+class QueryPlanner:
+    """Builds a QueryPlan by rules. `label_fallback` (question → MetricMatch) is the embedding fallback."""
+
+    def __init__(self, offices: list[OfficeRecord], min_confidence: float = 0.80,
+                 label_fallback: Callable[[str], MetricMatch] | None = None,
+                 table_years: dict[str, list[int]] | None = None):
+        self.resolver = OfficeResolver(offices, table_years)
+        self.metrics = MetricMatcher()
+        self.min_confidence = min_confidence
+        self.label_fallback = label_fallback
+
+    def plan(self, question: str) -> QueryPlan:
+        question = question.strip()
+        language = detect_language(question)
+        years, is_range, year_spans = parse_years(question)
+        mentions = self.resolver.find(question)
+        # the Chinese-digit year rewrite keeps lengths, so spans from parse_years index the question too
+        masked = _mask(question, year_spans + [(m.start, m.end) for m in mentions])
+        match = self.metrics.match(masked)
+        asks_number = bool(_ASKS_NUMBER.search(masked))
+        narrative_cue = bool(_NARRATIVE.search(masked))
+        if not match.measures and asks_number and not narrative_cue and self.label_fallback is not None:
+            match = self.label_fallback(masked)
+        if match.confidence < self.min_confidence:
+            match = MetricMatch()
+        if match.measures and _NARRATIVE_UNIT.search(masked) and all(m.name.startswith("T2/") for m in match.measures):
+            match = MetricMatch()
+        across = bool(_ACROSS.search(question))
+        plan = QueryPlan(question=question, language=language, intent="fact", years=years,
+                         asks_number=asks_number, across_offices=across,
+                         measures=match.measures, metrics=[k for m in match.measures for k in m.keys],
+                         metric_confidence=match.confidence, metric_words=match.words)
+        plan.intent = self._intent(masked, plan, narrative_cue, is_range, len(mentions))
+        if plan.intent == "check" and not asks_number and match.confidence < 1.0:
+            # 申请表的勾稽关系成立吗: 申请 names the table, not a figure to check
+            plan.measures, plan.metrics, plan.metric_confidence = [], [], 0.0
+        self._resolve_offices(plan, mentions)
+        if plan.intent == "fact" and not plan.years and len(plan.offices) == 1:
+            if len(self.resolver.years_of(plan.offices[0])) > 1:
+                plan.intent = "trend"
+        plan.route = "retrieval" if plan.intent == "narrative" else "sql"
+        if _DIFF.search(masked) and plan.intent == "compare":
+            plan.aggregation = "diff"
+        elif _SUM.search(masked) and plan.intent in ("fact", "compare", "trend"):
+            plan.aggregation = "sum"
+        elif _AVG.search(masked):
+            plan.aggregation = "avg"
+        if plan.intent == "rank":
+            plan.order = "asc" if _RANK_ASC.search(masked) else "desc"
+        return plan
+
+    def _unknown_place(self, question: str) -> list[str]:
+        """A place the question names that no stored office belongs to (郑州市金水区, 上海市)."""
+        chain = region_chain(question)
+        if not chain:
+            return []
+        place = chain[-1]
+        if len(place) < 3 or place not in question or place in self.resolver.region_members:
+            return []
+        return [_place_with_body(question, place)]
+
+    def _intent(self, masked: str, plan: QueryPlan, narrative_cue: bool, is_range: bool, n_mentions: int) -> Intent:
+        if _CHECK.search(masked):
+            return "check"
+        if _LIST.search(masked):
+            return "list"
+        if not plan.measures or (narrative_cue and not plan.asks_number):
+            return "narrative"
+        if _RANK.search(masked):
+            return "rank"
+        if _COMPARE.search(masked) or n_mentions > 1:
+            return "compare"
+        if _TREND.search(masked) or is_range:
+            return "trend"
+        if len(plan.years) > 1:
+            return "compare"
+        if _SUM.search(masked) or _AVG.search(masked) or plan.across_offices:
+            return "compare"
+        return "fact"
+
+    def _resolve_offices(self, plan: QueryPlan, mentions: list[OfficeMention]) -> None:
+        if not mentions and not plan.across_offices:
+            plan.unknown_offices += self._unknown_place(plan.question)
+        for mention in mentions:
+            plan.office_mentions.append(mention.text)
+            if mention.kind == "region" and plan.across_offices and plan.intent != "narrative":
+                plan.offices += [o for o in mention.offices if o not in plan.offices]
+                continue
+            choice = self.resolver.choose(mention, plan.years, tables_only=plan.intent not in ("list", "narrative"))
+            if choice.ambiguous and plan.intent == "list":
+                # listing a region's reports needs no single office: take them all
+                plan.offices += [o for o in choice.offices if o not in plan.offices]
+            elif choice.ambiguous:
+                plan.ambiguous_offices += [o for o in choice.offices if o not in plan.ambiguous_offices]
+            else:
+                plan.offices += [o for o in choice.offices if o not in plan.offices]
+                plan.related_offices += [o for o in choice.others if o not in plan.related_offices]
+                if choice.unknown:
+                    plan.unknown_offices.append(mention.text)
+        plan.related_offices = [o for o in plan.related_offices if o not in plan.offices]
