@@ -48,7 +48,9 @@ def _generic_heads(text: str) -> list[tuple[str, str, int, int]]:
     heads = []
     pos = 0
     for number in NUMERALS:
-        m = _heading_regex(number, _GENERIC_TEXT).search(text, pos)
+        # Crawled pages glue a heading to whatever preceded it ("…@163.com一、概述"); only a CJK
+        # character before the numeral (其一、, 第一、) makes it prose rather than a heading.
+        m = _heading_regex(number, _GENERIC_TEXT, r"(?<![\u4e00-\u9fff])").search(text, pos)
         if not m:
             break
         heads.append((number, m.group(1).strip("*# "), m.start(), m.end()))

@@ -258,3 +258,8 @@ def test_html_copy_resolves_what_the_crawler_text_left_ambiguous():
     assert 62 in text.fact("T2/normative_documents/issued").candidates
     same = [f.key for f in text.facts if f.status == "ok"]
     assert same and all(text.value(k) == html.value(k) for k in same)
+
+
+def test_crawled_heading_glued_to_an_email_address_is_still_a_section():
+    report = ReportParser().parse(RAW / "fujian-pingtan_2017_pingtanarchive.txt")  # "…163.com一、概述2017年"
+    assert [s.heading for s in report.sections if s.level == 1][:2] == ["概述", "主动公开政府信息情况"]
