@@ -66,7 +66,8 @@ class AnswerWriter:
 
     def value(self, value: Number | None, unit: str) -> str:
         if value is None:
-            return "no value" if self.en else "无数值"
+            # Only reached when the cell's digits admit several readings (blank cells have their own sentence).
+            return "not determinable from the printed digits" if self.en else "无法从所印数字唯一确定"
         if self.en:
             return f"{fmt(value)} ({unit})" if unit in ("万元", "%") else fmt(value)
         return f"{fmt(value)}{unit}"

@@ -6,6 +6,7 @@ question that needs retrieval, or on `warm_up()`.
 
 import logging
 import re
+import threading
 import time
 from functools import cached_property
 
@@ -44,6 +45,7 @@ class QuestionAnswerer:
         self.settings = settings
         self.store = store if store is not None else FactStore.from_settings(settings, read_only=True)
         self._index = index
+        self._index_lock = threading.Lock()  # two first questions at once must not build two indexes
         self.chat = chat if chat is not None else (ChatAssistant.from_settings(settings)
                                                    if settings.bot.llm_model else None)
         self._catalog: tuple | None = None
@@ -57,10 +59,11 @@ class QuestionAnswerer:
     # ------------------------------------------------------------------ resources
     @property
     def index(self) -> SectionIndex:
-        if self._index is None:
-            from index.embeddings import Embedder
+        with self._index_lock:
+            if self._index is None:
+                from index.embeddings import Embedder
 
-            self._index = SectionIndex(self.settings, Embedder(self.settings.index), facts=self.store)
+                self._index = SectionIndex(self.settings, Embedder(self.settings.index), facts=self.store)
         return self._index
 
     def warm_up(self) -> None:
