@@ -43,6 +43,22 @@ def embedder():
     return Embedder(IndexSettings())
 
 
+@pytest.fixture(scope="session")
+def corpus_settings(tmp_path_factory, corpus, embedder) -> Settings:
+    """The real corpus ingested once for the whole session; tests that use it only read it."""
+    from index.ingest import Ingestor
+
+    settings = Settings(data_dir=tmp_path_factory.mktemp("corpus") / "data")
+    ingestor = Ingestor(settings, progress=False, embedder=embedder)
+    try:
+        summary = ingestor.ingest_paths([corpus])
+    finally:
+        ingestor.close()
+    assert not summary.failed, [f"{r.path}: {r.reason}" for r in summary.failed]
+    assert summary.counts["ingested"] >= 25
+    return settings
+
+
 @pytest.fixture
 def settings(tmp_path) -> Settings:
     return Settings(data_dir=tmp_path / "data")

@@ -10,7 +10,6 @@ import pytest
 
 from bot.service import QuestionAnswerer
 from govqa.errors import QuestionError
-from govqa.settings import Settings
 from parsers.reading import read_document
 
 pytestmark = [pytest.mark.corpus, pytest.mark.slow]
@@ -18,20 +17,6 @@ pytestmark = [pytest.mark.corpus, pytest.mark.slow]
 REPO = Path(__file__).resolve().parents[1]
 LUOLONG_GOV = "洛阳市洛龙区人民政府办公室"
 LUOLONG_BUREAU = "洛龙区行政审批和政务信息管理局"  # stored with or without the 洛阳市 prefix
-
-
-@pytest.fixture(scope="session")
-def corpus_settings(tmp_path_factory, corpus) -> Settings:
-    from index.ingest import Ingestor
-
-    with pytest.MonkeyPatch.context() as mp:
-        mp.setenv("HF_HUB_OFFLINE", "1")
-        settings = Settings(data_dir=tmp_path_factory.mktemp("answers") / "data")
-        ingestor = Ingestor(settings, progress=False)
-        summary = ingestor.ingest_paths([corpus])
-        ingestor.close()
-        assert summary.counts["ingested"] >= 20, summary.failed
-        yield settings
 
 
 @pytest.fixture(scope="session")

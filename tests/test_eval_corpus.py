@@ -9,8 +9,6 @@ import json
 import pytest
 
 from eval.harness import DEFAULT_SET, EvalReport, evaluate, load_set, load_thresholds, write_reports
-from govqa.settings import Settings
-from index.ingest import Ingestor
 from tests.conftest import REPO
 
 pytestmark = [pytest.mark.corpus, pytest.mark.slow]
@@ -19,17 +17,8 @@ OUT = REPO / "test-output" / "eval"
 
 
 @pytest.fixture(scope="module")
-def report(corpus, tmp_path_factory) -> EvalReport:
-    with pytest.MonkeyPatch.context() as mp:
-        mp.setenv("HF_HUB_OFFLINE", "1")
-        settings = Settings(data_dir=tmp_path_factory.mktemp("eval") / "data")
-        ingestor = Ingestor(settings, progress=False)
-        try:
-            summary = ingestor.ingest_paths([corpus / "seeds", corpus / "raw"])
-        finally:
-            ingestor.close()
-        assert not summary.failed, [f"{r.path}: {r.reason}" for r in summary.failed]
-        result = evaluate(settings, [DEFAULT_SET], thresholds=load_thresholds(), progress=False)
+def report(corpus_settings) -> EvalReport:
+    result = evaluate(corpus_settings, [DEFAULT_SET], thresholds=load_thresholds(), progress=False)
     write_reports(result, OUT)
     return result
 
