@@ -226,6 +226,24 @@ MONEY_COLUMNS = {"fee_amount", "procurement_amount"}
 # (《政府信息公开申请收费通知》) name documents; quotes are dropped so “其他”组织 reads 其他组织.
 _NOT_METRICS = re.compile(r"《[^》]{0,40}》|信息处理费|(?:information )?processing fees?|(?<!未按)收费通知|网络问政|群众诉求")
 _QUOTES = re.compile(r"[“”\"‘’「」]")
+# 复议 negated or as a step before suing qualifies the lawsuit (没经过复议直接起诉 is one T4 group, not
+# reconsideration plus lawsuits): such phrases are rewritten to the group's own word before matching.
+_T4_QUALIFIERS = [
+    (re.compile(r"(?:没有?|未|不|无)(?:经过?|通过|走|进行)?(?:行政)?复议(?:程序)?(?:就|而|便)?(?:直接)?"
+                r"|直接(?:向法院|到法院|去法院)?(?:提起)?(?:行政)?(?=起诉|诉讼)"), "未经复议直接"),
+    (re.compile(r"(?:经过?)?(?:行政)?复议(?:之)?后(?:再|又)?(?:向法院)?(?:提起)?(?:行政)?(?=起诉|诉讼)"), "复议后"),
+    (re.compile(r"\bwithout\s+(?:any\s+|prior\s+|first\s+|an?\s+|previous\s+|going\s+through\s+|prior\s+)*"
+                r"(?:administrative\s+)?(?:reconsiderations?|reviews?)\b|\bdirectly\s+(?:to|in|at|before)\s+(?:the\s+)?courts?\b"
+                r"|\b(?:straight|directly)\s+to\s+(?:the\s+)?courts?\b|\b(?:filed|sued|brought|went)\s+directly\b"), " without reconsideration "),
+    (re.compile(r"\b(?:after|following)\s+(?:an?\s+|the\s+|prior\s+)*(?:administrative\s+)?(?:reconsiderations?|reviews?)\b"),
+     " after reconsideration "),
+]
+
+
+def _qualify_t4(text: str) -> str:
+    for pattern, word in _T4_QUALIFIERS:
+        text = pattern.sub(word, text)
+    return text
 
 
 @dataclass(frozen=True)
@@ -289,7 +307,7 @@ class MetricMatcher:
         self.keys = all_keys()
 
     def match(self, text: str) -> MetricMatch:
-        rows, cols = find_terms(_QUOTES.sub("", _NOT_METRICS.sub(" ", text.lower())))
+        rows, cols = find_terms(_qualify_t4(_QUOTES.sub("", _NOT_METRICS.sub(" ", text.lower()))))
         if all(h.term.hint for h in rows):
             rows = []
         strong = [h for h in rows if not h.term.weak]

@@ -52,6 +52,9 @@ class QueryPlan(BaseModel):
         None, description="Sum or average over offices/years; diff: first minus second (比…多多少)."
     )
     order: Literal["desc", "asc"] | None = Field(None, description="Ranking direction (most / least).")
+    diff_reverse: bool = Field(
+        False, description="diff: the second series item minus the first (2024比2023多多少, increase from 2023 to 2024)."
+    )
     metric_words: list[str] = Field(default_factory=list, description="The question words that named the metrics.")
 
 

@@ -47,7 +47,15 @@ _GLOSSARY = {
     "satisfaction": "满意", "complaints": "投诉", "meetings": "会议", "documents": "文件", "disclosed": "公开",
     "published": "发布", "publish": "发布", "released": "发布", "release": "发布", "other matters": "其他需要报告的事项", "government affairs": "政务",
     "information": "信息", "rate": "率", "services": "服务", "service": "服务", "items": "事项",
+    # forms and counters the reports attach numbers to (音频208条): the figure is the one after the term
+    "audio": "音频", "video": "视频", "graphic": "图解", "infographic": "图解", "illustrated": "图解",
+    "visits": "访问量", "page views": "访问量", "views": "浏览量", "government new media": "政务新媒体",
+    "official account": "公众号", "douyin": "抖音", "mini program": "小程序", "news release": "新闻发布",
+    "press release": "新闻发布", "briefing": "发布会", "interview": "访谈", "online interview": "在线访谈",
+    "person-times": "人次", "participants": "人次", "sessions": "场",
 }
+# Qualifier nouns (audio, video): when an English question names one, the figure right after it is asked.
+_FORM_WORDS = ("音频", "视频", "图解", "数解", "访问量", "浏览量", "公众号", "抖音", "小程序", "微信", "微博", "网站")
 
 
 @dataclass
@@ -109,6 +117,9 @@ def question_words(question: str, plan: QueryPlan) -> QuestionWords:
     glossary = [zh for en, zh in _GLOSSARY.items() if re.search(rf"\b{re.escape(en)}(?:s|es|ed|d|ing)?\b", lowered)]
     words = glossary + [t for t in (t.strip().lower() for t in jieba.lcut_for_search(text)) if _is_word(t)]
     focus = [w for w in glossary if w not in _GENERIC]
+    forms = [w for w in focus if w in _FORM_WORDS]
+    if forms and plan.language == "en":
+        focus = forms  # "audio policy interpretations": 音频, not every 解读 figure
     ask = _ASK.search(text)
     if ask and plan.language == "zh":
         before = re.split(r"\s+", _SPLIT.split(text[:ask.start()])[-1].strip())[-1]

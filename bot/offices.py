@@ -17,6 +17,7 @@ from rapidfuzz import fuzz
 from rapidfuzz.distance import Levenshtein
 
 from index.models import OfficeRecord
+from parsers.gazetteer import region_chain, short_name
 
 _REGION_SUFFIXES = ("特别行政区", "高新技术产业开发区", "经济技术开发区", "综合实验区", "自治区", "自治州", "自治县",
                     "开发区", "新区", "地区", "省", "市", "盟", "州", "县", "区", "旗")
@@ -30,6 +31,13 @@ _EN_FILLER = {"administrative", "and", "the", "of", "comprehensive", "experiment
 _GENERIC = {"政府", "人民政府", "办公室", "政府办公室", "人民政府办公室", "管委会", "管委会办公室", "办公厅"}
 _CJK = re.compile(r"[\u4e00-\u9fff]")
 _JOINERS = set("和与及或跟同比较对")  # 淮安市和洪泽区 is two names, not a misspelt 淮安市洪泽区
+_ADMIN_SUFFIX = set("省市县区")
+
+
+def _another_place(window: str, name: str) -> bool:
+    """The window names a real place other than the stored name's (西安市 near 淮安市)."""
+    chain = region_chain(window[:3] if window[2:3] in _ADMIN_SUFFIX else window[:2])
+    return bool(chain) and short_name(chain[-1]) == window[:2] and short_name(chain[-1]) != name[:2]
 
 
 class OfficeMention(BaseModel):
@@ -209,7 +217,7 @@ class OfficeResolver:
                 for surface in self.tables.by_pinyin.get(q_pinyin[i:i + n], []):
                     if surface.text != window:
                         out.append(self._mention(surface, window, i, i + n, 0.9, question))
-        return out + self._one_edit(question)
+        return out + self._one_edit(question) + self._place_substitution(question)
 
     def _one_edit(self, question: str) -> list[OfficeMention]:
         """Names of 4+ characters with one character wrong, extra or missing (平潭区公安局 → 平潭公安局),
@@ -229,6 +237,26 @@ class OfficeResolver:
                             and not (set(window) - set(surface.text)) & _JOINERS \
                             and Levenshtein.distance(window, surface.text, score_cutoff=1) <= 1:
                         out.append(self._mention(surface, window, i, i + size, 0.8, question))
+        return out
+
+    def _place_substitution(self, question: str) -> list[OfficeMention]:
+        """A look-alike character in the place part of a name (沐阳 for 沭阳, 龙庭 for 龙亭): one substitution
+        among the first two characters of a name of 3+ characters, unless the window is itself another
+        real place (安阳市 is not a misspelt 洛阳市)."""
+        out = []
+        for surface in self.tables.surfaces:
+            n = len(surface.text)
+            if n < 3 or not _CJK.search(surface.text) or (n == 3 and surface.text[-1] not in _ADMIN_SUFFIX):
+                continue
+            tail = surface.text[2:]
+            for m in re.finditer(re.escape(tail), question):
+                i = m.start() - 2
+                window = question[i:i + n] if i >= 0 else ""
+                if len(window) != n or window == surface.text or not all(_CJK.match(c) for c in window[:2]) \
+                        or set(window[:2]) & _JOINERS or Levenshtein.distance(window[:2], surface.text[:2]) != 1 \
+                        or _another_place(window, surface.text):
+                    continue
+                out.append(self._mention(surface, window, i, i + n, 0.75, question))
         return out
 
     def _latin(self, question: str) -> list[OfficeMention]:

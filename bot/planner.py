@@ -15,7 +15,9 @@ _CN_YEAR = re.compile(r"[〇○零Ｏ一二三四五六七八九]{4}(?=\s*年)")
 _YEAR = r"(?:19[9]\d|20[0-4]\d)"
 _RANGE = re.compile(rf"(?<!\d)({_YEAR})\s*年?度?\s*(?:到|至|-|–|—|~|～|\bto\b|\bthrough\b|\buntil\b|\bthru\b)\s*"
                     rf"({_YEAR})(?!\d)", re.I)
-_INTO = re.compile(r"\b(?:into|until|till)\s*$|转入\s*$", re.I)
+# the year a count is carried into is part of the metric (结转到2026年的申请), not a report year
+_INTO = re.compile(r"\b(?:into|until|till)\s*$|\bcarried\s+(?:forward\s+|over\s+)?(?:in)?to\s*(?:the\s+year\s+)?$|"
+                   r"(?:结转|转)(?:到|至|入)\s*$|转入\s*$", re.I)
 _BETWEEN = re.compile(rf"between\s+({_YEAR})\s+and\s+({_YEAR})", re.I)
 # A 4-digit number followed by a unit is a count, not a year (2000余条, 2021件).
 _SINGLE = re.compile(rf"(?<![\d.])(?:fy\s*)?({_YEAR})(?!\d)(?!\.\d)(?!\s*(?:余|多|条|件|个|次|场|人|万|元|项|家|名|%|％))", re.I)
@@ -34,8 +36,14 @@ _TREND = re.compile(r"趋势|历年|逐年|每年|各年|每一年|走势|变化
                     r"\bchanged?\b|\bgr[eo]w|\bdeclin", re.I)
 _COMPARE = re.compile(r"比较|对比|相比|比一比|分别|各收到|各有|差距|差多少|多多少|少多少|谁多|谁少|哪个多|哪个少|相差|\bcompar|\bversus\b|\bvs\b\.?|"
                       r"\brespectively\b|\bdifference\b|\bdiffer\b", re.I)
-_DIFF = re.compile(r"多多少|少多少|差多少|相差|差距|差额|\bhow many more\b|\bhow many fewer\b|\bhow much more\b|"
-                   r"\bhow much less\b|\bdifference\b", re.I)
+_DIFF = re.compile(r"多多少|少多少|差多少|相差|差距|差额|[多少]了多少|(?:增加|减少|增长|下降|上升|提高|降低)了?多少|"
+                   r"\bhow many more\b|\bhow many fewer\b|\bhow much more\b|"
+                   r"\bhow much less\b|\bdifference\b|\bincrease[ds]?\b|\bdecrease[ds]?\b|\bgrowth\b|\bgr[eo]w\b.{0,40}\bby how\b",
+                   re.I)
+# A比B多 / more in A than B: the first named is the minuend; otherwise a change runs from the earlier year
+_THAN = re.compile(r"比|\bthan\b", re.I)
+# a change asked for one year (2024年申请增加了多少) is measured against the year before
+_CHANGE = re.compile(r"增加|减少|增长|下降|上升|提高|降低|\bincrease|\bdecrease|\bgrowth\b|\bgr[eo]w", re.I)
 # 多少条 / 多少人次: units of narrative counts (information items, visits), never of a T2 cell
 _NARRATIVE_UNIT = re.compile(r"(?:多少|几)\s*(?:条|人次|场)")
 _SUM = re.compile(r"合计|总共|一共|共计|加起来|总和|累计|合起来|\bin total\b|\baltogether\b|\bcombined\b|\bsum\b|\bsummed\b|"
@@ -47,7 +55,11 @@ _ACROSS = re.compile(r"哪个单位|哪个部门|哪个机关|哪家|哪一个�
 _NARRATIVE = re.compile(r"为什么|原因|如何|怎样|怎么|措施|问题|不足|改进|做法|经验|举措|亮点|成效|介绍|概况|总结|描述|"
                         r"\bwhy\b|\bhow (?:did|does|do|was|were|is|are)\b|\bwhat (?:measures|steps|problems|issues)\b|"
                         r"\bproblems?\b|\bissues?\b|\bimprove|\bdescribe|\bexplain|\bsummar|\bmeasures\b|\binitiatives?\b|"
-                        r"\bshortcomings?\b|\bchallenges?\b|\bweakness", re.I)
+                        r"\bshortcomings?\b|\bchallenges?\b|\bweakness|"
+                        # a list of things or topics (申请主要涉及哪些事项) is told in the text, not a table cell
+                        r"哪些|什么(?:内容|方面|领域|事项|类型|信息|话题|主题|形式|原则|工作)|主要涉及|涉及(?:哪|什么)|"
+                        r"集中(?:在|于)|\bwhat\b[^?？]{0,80}\babout\b|\bwhat (?:kinds?|types?|sorts?) of\b|"
+                        r"\bwhich (?:topics?|subjects?|matters?|areas?|kinds?|types?)\b|\btopics?\b|\bsubjects?\b", re.I)
 _ASKS_NUMBER = re.compile(r"多少|几[个件条次场项份人名家]?|数量|数目|总数|多大|多高|\bhow many\b|\bhow much\b|\bnumber of\b|"
                           r"\bwhat (?:was|is|were|are) the [\w\s-]{0,40}?\b(?:rate|share|percentage|number|total)\b|"
                           r"\bpercent(?:age)?\b|"
@@ -92,6 +104,12 @@ def parse_years(question: str) -> tuple[list[int], bool, list[tuple[int, int]]]:
             end = m.end() + (1 if text[m.end():m.end() + 1] == "年" else 0)
             spans.append((m.start(), end))
     return sorted(years), is_range, spans
+
+
+def _named_order(question: str, years: list[int]) -> list[int]:
+    """The asked years in the order the question names them (2024年比2023年: 2024 first)."""
+    found = [int(y) for y in re.findall(rf"(?<!\d){_YEAR}(?!\d)", _cn_years_to_digits(question))]
+    return list(dict.fromkeys(y for y in found if y in years))
 
 
 def _place_with_body(question: str, place: str) -> str:
@@ -148,15 +166,28 @@ class QueryPlanner:
             if len(self.resolver.years_of(plan.offices[0])) > 1:
                 plan.intent = "trend"
         plan.route = "retrieval" if plan.intent == "narrative" else "sql"
-        if _DIFF.search(masked) and plan.intent == "compare":
-            plan.aggregation = "diff"
-        elif _SUM.search(masked) and plan.intent in ("fact", "compare", "trend"):
+        if _DIFF.search(masked) and plan.intent in ("fact", "compare", "trend") and plan.measures:
+            self._difference(plan, masked, _named_order(question, years))
+        if plan.aggregation is None and _SUM.search(masked) and plan.intent in ("fact", "compare", "trend"):
             plan.aggregation = "sum"
-        elif _AVG.search(masked):
+        elif plan.aggregation is None and _AVG.search(masked):
             plan.aggregation = "avg"
         if plan.intent == "rank":
             plan.order = "asc" if _RANK_ASC.search(masked) else "desc"
         return plan
+
+    def _difference(self, plan: QueryPlan, masked: str, named_years: list[int]) -> None:
+        """A比B多多少, increase from 2023 to 2024, 2024年增加了多少: two facts and their difference."""
+        if len(plan.years) == 1 and len(plan.offices) <= 1 and _CHANGE.search(masked):
+            plan.years = [plan.years[0] - 1, plan.years[0]]
+            named_years = plan.years
+        pairs_years = len(plan.years) == 2 and len(plan.offices) <= 1
+        if not pairs_years and len(plan.offices) != 2:
+            return
+        plan.intent, plan.aggregation = "compare", "diff"
+        if pairs_years:
+            later_first = len(named_years) == 2 and named_years[0] > named_years[1]
+            plan.diff_reverse = later_first if _THAN.search(masked) else True
 
     def _unknown_place(self, question: str) -> list[str]:
         """A place the question names that no stored office belongs to (郑州市金水区, 上海市)."""
@@ -167,6 +198,17 @@ class QueryPlanner:
         if len(place) < 3 or place not in question or place in self.resolver.region_members:
             return []
         return [_place_with_body(question, place)]
+
+    def _unknown_subplace(self, question: str, mention: OfficeMention) -> str:
+        """A real place written right after a region mention (开封市鼓楼区) that no stored office belongs to."""
+        if mention.kind != "region":
+            return ""
+        chain = region_chain(question[mention.start:])
+        place = chain[-1] if chain else ""
+        if len(place) < 3 or place in self.resolver.region_members or place in mention.regions \
+                or not question[mention.end:].startswith(place):
+            return ""
+        return _place_with_body(question, question[mention.start:mention.end] + place)
 
     def _intent(self, masked: str, plan: QueryPlan, narrative_cue: bool, is_range: bool, n_mentions: int) -> Intent:
         if _CHECK.search(masked):
@@ -192,6 +234,12 @@ class QueryPlanner:
             plan.unknown_offices += self._unknown_place(plan.question)
         for mention in mentions:
             plan.office_mentions.append(mention.text)
+            sub = self._unknown_subplace(plan.question, mention)
+            if sub:
+                # 开封市鼓楼区: a place inside the named region with no report is not the region's other office
+                plan.unknown_offices.append(sub)
+                plan.related_offices += [o for o in mention.offices if o not in plan.related_offices]
+                continue
             if mention.kind == "region" and plan.across_offices and plan.intent != "narrative":
                 plan.offices += [o for o in mention.offices if o not in plan.offices]
                 continue

@@ -118,9 +118,11 @@ class AnswerWriter:
         return f"报告正文写作“{quote}”[{ref}]（{fmt(narrative_value)}），与表格数字（{fmt(table_value)}）不一致，以上采用表格数字。"
 
     def unknown_office(self, names: list[str], known: list[str]) -> str:
-        if self.en:
+        if self.en and known:
             return (f"No report of {', '.join(names)} is stored ({len(known)} offices have reports: "
                     f"{', '.join(self.office(o) for o in known[:8])}{' …' if len(known) > 8 else ''}).")
+        if not known:
+            return f"No report of {', '.join(names)} is stored." if self.en else f"库中没有{'、'.join(names)}的报告。"
         shown = "、".join(known[:8]) + ("等" if len(known) > 8 else "")
         return f"库中没有{'、'.join(names)}的报告（现有{len(known)}个单位的报告：{shown}）。"
 
@@ -129,11 +131,17 @@ class AnswerWriter:
             return f"The report's text gives the same figure: “{quote}” [{ref}]."
         return f"报告正文“{quote}”[{ref}]与表格一致。"
 
-    def related(self, orgs: list[str]) -> str:
+    def related(self, orgs: list[str], years: dict[str, list[int]] | None = None) -> str:
+        """years: each office's report years, shown when the asked office lacks the year (Reports exist for)."""
+        def have(o: str) -> str:
+            ys = (years or {}).get(o)
+            if not ys:
+                return ""
+            return f" ({', '.join(map(str, ys))})" if self.en else "（" + "、".join(f"{y}年" for y in ys) + "）"
         if self.en:
             return "Reports of other offices in that region are also available: " + ", ".join(
-                self.office(o) for o in orgs) + "."
-        return "该地区另有以下单位的报告可查：" + "、".join(orgs) + "。"
+                self.office(o) + have(o) for o in orgs) + "."
+        return "该地区另有以下单位的报告可查：" + "、".join(o + have(o) for o in orgs) + "。"
 
     def no_report(self, org: str, years: list[int], existing: list[int]) -> str:
         asked = ", ".join(map(str, years)) if self.en else "、".join(f"{y}年" for y in years)

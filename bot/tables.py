@@ -140,9 +140,10 @@ class TableAnswerer:
         the question names an office the store has no report of."""
         if plan.unknown_offices and not plan.offices and not plan.ambiguous_offices:
             w = self.writer(plan)
-            text = w.unknown_office(plan.unknown_offices, sorted(self.offices))
+            # offices of the named region are the useful pointer; the whole store only when there are none
+            text = w.unknown_office(plan.unknown_offices, [] if plan.related_offices else sorted(self.offices))
             if plan.related_offices:
-                text = w.join([text, w.related(plan.related_offices)])
+                text = w.join([text, w.related(plan.related_offices, self._years_of(plan.related_offices))])
             return Answer(question=plan.question, status="not_found", route=plan.route, answer=text)
         if not plan.offices:
             return None
@@ -153,8 +154,11 @@ class TableAnswerer:
         w = self.writer(plan)
         text = w.join([w.no_report(o, plan.years, have[o]) for o in plan.offices])
         if plan.related_offices:
-            text = w.join([text, w.related(plan.related_offices)])
+            text = w.join([text, w.related(plan.related_offices, self._years_of(plan.related_offices))])
         return Answer(question=plan.question, status="not_found", route="sql", answer=text)
+
+    def _years_of(self, orgs: list[str]) -> dict[str, list[int]]:
+        return {o: sorted(self.offices[o].years) for o in orgs if o in self.offices}
 
     # ------------------------------------------------------------------ one fact
     def _fact(self, plan: QueryPlan, measure: Measure, rv: ReportValue, compare_text: bool = False) -> Answer:
@@ -272,6 +276,8 @@ class TableAnswerer:
         known = [(label, v) for label, v in series if v is not None]
         measure = items[0][0]
         if plan.aggregation == "diff" and len(known) == 2:
+            if plan.diff_reverse:
+                known = known[::-1]
             diff = known[0][1] - known[1][1]
             return diff, w.difference(known[0], known[1], diff, unit)
         if plan.aggregation in ("sum", "avg") and known:

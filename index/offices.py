@@ -86,6 +86,7 @@ DEPARTMENT_SHORT_FORMS = {
     "城市管理局": ["城管局"],
     "交通运输局": ["交通局"],
     "教育体育局": ["教体局"],
+    "公安局": ["公安分局", "公安"],
 }
 DEPARTMENT_ENGLISH = {
     "公安局": "public security bureau",

@@ -205,3 +205,50 @@ def test_cli_jsonl_answers_in_order_and_reports_errors(corpus_settings):
     lines = [json.loads(line) for line in done.stdout.splitlines()]
     assert [line["status"] for line in lines] == ["answered", "error", "not_found"]
     assert lines[0]["value"] == 27 and "Traceback" not in done.stdout + done.stderr
+
+
+@pytest.mark.parametrize("question", [
+    "洪泽区2024年比2023年多了多少申请",
+    "洪泽区2024年收到的申请增加了多少",
+    "How many more applications did Hongze receive in 2024 than in 2023?",
+    "What was the increase in applications to Hongze from 2023 to 2024?",
+])
+def test_difference_is_computed_from_both_cited_facts(bot, question):
+    answer = bot.ask(question)
+    assert answer.status == "answered" and answer.value == 95 - 21
+    cited = sorted((c.year, c.quote) for c in answer.citations if c.key == "T3/new_requests/total")
+    assert cited == [(2023, "21"), (2024, "95")]
+    assert all(s in answer.answer for s in ("95", "21", "74"))
+
+
+@pytest.mark.parametrize("question, value", [
+    ("How many audio policy interpretations did the Luolong district government office publish in 2021?", 208),
+    ("How many video policy interpretations did Luolong publish in 2021?", 58),
+    ("How many graphic policy interpretations did Luolong publish in 2021?", 89),
+    ("How many policy interpretations did Luolong publish in 2021?", 496),
+])
+def test_english_narrative_number_is_the_one_attached_to_the_asked_form(bot, question, value):
+    answer = bot.ask(question)
+    assert answer.route == "retrieval" and answer.value == value
+
+
+@pytest.mark.parametrize("question, named, related", [
+    ("开封市鼓楼区2020年收到多少申请", "开封市鼓楼区", "开封市龙亭区人民政府办公室（2019年）"),
+    ("开封市鼓楼区人民政府2021年予以公开多少件", "开封市鼓楼区人民政府", "开封市龙亭区人民政府办公室（2019年）"),
+])
+def test_missing_office_is_named_and_its_regions_offices_are_listed_with_years(bot, question, named, related):
+    answer = bot.ask(question)
+    assert answer.status == "not_found"
+    assert answer.answer.startswith(f"库中没有{named}的报告") and related in answer.answer
+    assert "没有开封市龙亭区" not in answer.answer
+
+
+@pytest.mark.parametrize("question, value", [
+    ("沐阳县发展和改革局2023年收到多少申请", 26),
+    ("沐阳发改局2023年收到多少申请", 26),
+    ("沭阳县发改局2023年没经过复议直接起诉的有多少件", 0),
+])
+def test_look_alike_office_names_and_negated_groups_answer_from_the_table(bot, question, value):
+    answer = bot.ask(question)
+    assert answer.status == "answered" and answer.value == value
+    assert {c.org for c in answer.citations} == {"沭阳县发展和改革局"}

@@ -281,3 +281,86 @@ def test_version_alternatives_are_one_part():
     """规范性文件 in v2021 is 现行有效件数 and in v2019 对外公开总数量: one part, two alternative keys."""
     (measure,) = MetricMatcher().match("规范性文件").measures
     assert measure.parts == [["T2/normative_documents/in_force", "T2/normative_documents/total_published"]]
+
+
+@pytest.mark.parametrize("question, metric", [
+    ("沭阳县发改局2023年没经过复议直接起诉的有多少件", "T4/litigation_direct/total"),
+    ("沭阳县发改局2023年未经复议直接提起诉讼多少件", "T4/litigation_direct/total"),
+    ("沭阳县发改局2023年不经过行政复议就直接向法院起诉的有几件", "T4/litigation_direct/total"),
+    ("How many lawsuits against Shuyang NDRC in 2023 were filed without prior reconsideration?",
+     "T4/litigation_direct/total"),
+    ("How many cases went directly to court in 2023 for 沭阳县发改局?", "T4/litigation_direct/total"),
+    ("沭阳县发改局2023年复议后起诉多少件", "T4/litigation_after_reconsideration/total"),
+    ("沭阳县发改局2023年经行政复议后又提起诉讼的有多少件", "T4/litigation_after_reconsideration/total"),
+    ("How many lawsuits after reconsideration did 沭阳县发改局 have in 2023?",
+     "T4/litigation_after_reconsideration/total"),
+])
+def test_negated_or_prior_reconsideration_names_one_litigation_group_only(planner, question, metric):
+    assert [m.name for m in planner.plan(question).measures] == [metric]
+
+
+def test_reconsideration_and_lawsuits_named_together_stay_two_measures(planner):
+    plan = planner.plan("沭阳县发改局2023年行政复议和行政诉讼各多少件")
+    assert [m.name for m in plan.measures] == ["T4/reconsideration/total", LITIGATION]
+
+
+@pytest.mark.parametrize("question, office", [
+    ("沐阳县发展和改革局2023年收到多少申请", SHUYANG_NDRC),
+    ("沐阳发改局2023年收到多少申请", SHUYANG_NDRC),
+    ("龙庭区2019年收到多少申请", "开封市龙亭区人民政府办公室"),
+    ("平谭2024年收到多少申请", PINGTAN_ZONE),
+    ("洛隆区2021年收到多少申请", LUOLONG_GOV),
+    ("沭阳发改局2023年收到多少申请", SHUYANG_NDRC),
+])
+def test_one_look_alike_character_in_the_place_name_still_finds_the_office(planner, question, office):
+    assert planner.plan(question).offices == [office]
+
+
+@pytest.mark.parametrize("question", ["安阳市2023年收到多少申请", "西安市2024年收到多少申请"])
+def test_a_real_other_place_one_character_away_is_not_taken_for_a_stored_one(planner, question):
+    plan = planner.plan(question)
+    assert plan.offices == [] and plan.unknown_offices == [question[:3]]
+
+
+@pytest.mark.parametrize("question, years", [
+    ("伊川县2020年结转到2021年的申请有多少", [2020]),
+    ("伊川县2020年结转至2021年继续办理的有几件", [2020]),
+    ("How many Yichuan requests of 2020 were carried forward into 2021?", [2020]),
+    ("How many Yichuan requests of 2020 were carried over to 2021?", [2020]),
+    ("结转到2026年的申请有多少", []),
+])
+def test_the_year_a_request_is_carried_into_is_not_a_report_year(question, years):
+    assert parse_years(question)[0] == years
+
+
+@pytest.mark.parametrize("question, route", [
+    ("伊川县2020年的申请主要涉及哪些内容", "retrieval"),
+    ("平潭公安局2024年收到的信息公开申请主要涉及哪些事项？", "retrieval"),
+    ("What were the applications to Yichuan in 2020 about?", "retrieval"),
+    ("Which topics did the 2024 requests to Pingtan public security bureau concern?", "retrieval"),
+    ("伊川县2020年收到多少申请", "sql"),
+    ("平潭公安局2024年收到几件申请", "sql"),
+    ("How many applications did Yichuan receive in 2020?", "sql"),
+])
+def test_questions_asking_what_requests_were_about_go_to_the_text(planner, question, route):
+    assert planner.plan(question).route == route
+
+
+@pytest.mark.parametrize("question, years, reverse", [
+    ("洪泽区2024年比2023年多了多少申请", [2023, 2024], True),
+    ("洪泽区2023年比2024年少了多少申请", [2023, 2024], False),
+    ("洪泽区2024年收到的申请增加了多少", [2023, 2024], True),
+    ("How many more applications did Hongze receive in 2024 than in 2023?", [2023, 2024], True),
+    ("What was the increase in applications to Hongze from 2023 to 2024?", [2023, 2024], True),
+    ("What is the difference between Hongze's applications in 2023 and 2024?", [2023, 2024], True),
+])
+def test_difference_questions_take_two_years_later_or_first_named_first(planner, question, years, reverse):
+    plan = planner.plan(question)
+    assert (plan.intent, plan.aggregation, plan.years, plan.diff_reverse) == ("compare", "diff", years, reverse)
+    assert plan.offices == [HONGZE] and [m.name for m in plan.measures] == ["T3/new_requests/total"]
+
+
+def test_a_place_inside_a_stored_region_without_reports_is_unknown_not_the_regions_office(planner):
+    plan = planner.plan("开封市鼓楼区2020年收到多少申请")
+    assert plan.offices == [] and plan.unknown_offices == ["开封市鼓楼区"]
+    assert plan.related_offices == ["开封市龙亭区人民政府办公室"]
