@@ -125,6 +125,15 @@ def _mask(text: str, spans: list[tuple[int, int]]) -> str:
     return "".join(chars)
 
 
+_FULL_WIDTH_DIGITS = str.maketrans("０１２３４５６７８９", "0123456789")
+_SURROGATES = re.compile(r"[\ud800-\udfff]")
+
+
+def normalize_question(question: str) -> str:
+    """Full-width digits (Chinese input methods) read as digits; lone surrogates (broken pastes) dropped."""
+    return _SURROGATES.sub("", question).translate(_FULL_WIDTH_DIGITS).strip()
+
+
 class QueryPlanner:
     """Builds a QueryPlan by rules. `label_fallback` (question → MetricMatch) is the embedding fallback."""
 
@@ -137,7 +146,7 @@ class QueryPlanner:
         self.label_fallback = label_fallback
 
     def plan(self, question: str) -> QueryPlan:
-        question = question.strip()
+        question = normalize_question(question)
         language = detect_language(question)
         years, is_range, year_spans = parse_years(question)
         mentions = self.resolver.find(question)

@@ -16,7 +16,7 @@ from bot.llm import ChatAssistant, rules_unsure
 from bot.metrics import MetricMatch, MetricMatcher, label_texts, row_term
 from bot.models import Answer, QueryPlan
 from bot.narrative import NarrativeAnswerer
-from bot.planner import QueryPlanner
+from bot.planner import QueryPlanner, normalize_question
 from bot.render import AnswerWriter
 from bot.tables import TableAnswerer
 from govqa.errors import ModelError, QuestionError
@@ -96,7 +96,7 @@ class QuestionAnswerer:
     # ------------------------------------------------------------------ asking
     def ask(self, question: str) -> Answer:
         started = time.perf_counter()
-        question = (question or "").strip()
+        question = normalize_question(question or "")
         if not question:
             raise QuestionError("the question is empty")
         if len(question) > MAX_QUESTION_CHARS:

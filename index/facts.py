@@ -82,8 +82,10 @@ def create_engine(url: str, read_only: bool = False) -> Engine:
     except ArgumentError as exc:
         raise StoreError(f"not a database URL: {exc}", url) from exc
     if parsed.get_backend_name() != "sqlite":
+        # A read-only store is read-only in the server too (every transaction READ ONLY), as SQLite's query_only.
+        options = {"postgresql_readonly": True} if read_only and parsed.get_backend_name() == "postgresql" else {}
         try:
-            return sa.create_engine(url, pool_pre_ping=True)
+            return sa.create_engine(url, pool_pre_ping=True, execution_options=options)
         except (ArgumentError, ImportError) as exc:
             raise StoreError(f"cannot open the fact store: {exc}", url) from exc
     if parsed.database and parsed.database != ":memory:":

@@ -149,9 +149,15 @@ class Ingestor:
         A document met while walking a folder that is readable but not an annual report (a README,
         a sources list) is 'skipped', not failed: it was never asked for.
         """
+        from parsers.reading import check_file
+
         source = str(path.resolve())
         try:
-            sha = hashlib.sha256(path.read_bytes()).hexdigest()
+            check_file(path, self.settings.parsing)  # a file over the size limit is refused before it is hashed
+            with path.open("rb") as f:
+                sha = hashlib.file_digest(f, "sha256").hexdigest()
+        except ParseError as exc:
+            return FileResult(path=str(path), status="failed", reason=exc.reason)
         except OSError as exc:
             return FileResult(path=str(path), status="failed", reason=f"cannot read: {exc.strerror or exc}")
         if known is None:

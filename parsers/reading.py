@@ -75,7 +75,8 @@ def _kind_of(path: Path) -> Kind:
     return EXTENSIONS[suffix]
 
 
-def _read_bytes(path: Path, settings: ParsingSettings) -> bytes:
+def check_file(path: Path, settings: ParsingSettings) -> int:
+    """The file's size; ParseError when it is missing, a folder, empty or over the size limit (nothing is read)."""
     if not path.exists():
         raise ParseError("file not found", path)
     if path.is_dir():
@@ -88,6 +89,11 @@ def _read_bytes(path: Path, settings: ParsingSettings) -> bytes:
             f"file is {size / 1024 / 1024:.1f} MiB, over the {settings.max_file_mb:g} MiB limit (parsing.max_file_mb)",
             path,
         )
+    return size
+
+
+def _read_bytes(path: Path, settings: ParsingSettings) -> bytes:
+    check_file(path, settings)
     try:
         return path.read_bytes()
     except OSError as exc:
@@ -122,16 +128,24 @@ _BOMS = (
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f]")
 
 
+_WIDE_ENCODINGS = ["utf_16", "utf_16_le", "utf_16_be", "utf_32", "utf_32_le", "utf_32_be"]
+
+
 def _decode_text(path: Path, data: bytes) -> tuple[str, str]:
     encoding = next((enc for bom, enc in _BOMS if data.startswith(bom)), None)
     if encoding is None and b"\x00" in data:
-        raise ParseError("not a text file: it contains NUL bytes (binary data?)", path)
+        # Text with NUL bytes can only be UTF-16/32 saved without a BOM (every digit and line end has a NUL).
+        best = charset_normalizer.from_bytes(data, cp_isolation=_WIDE_ENCODINGS).best()
+        if best is None:
+            raise ParseError("not a text file: it contains NUL bytes (binary data?)", path)
+        encoding = best.encoding
     if encoding is None:
         try:
             data.decode("utf_8")
             encoding = "utf_8"
         except UnicodeDecodeError:
-            best = charset_normalizer.from_bytes(data).best()
+            # Without NUL bytes it is not UTF-16/32: a short GBK text would otherwise be read as UTF-16BE.
+            best = charset_normalizer.from_bytes(data, cp_exclusion=_WIDE_ENCODINGS).best()
             if best is None:
                 raise ParseError("not a text file: its bytes match no known text encoding (binary data?)", path)
             encoding = best.encoding
@@ -385,8 +399,23 @@ def _read_pdf(path: Path, data: bytes) -> Document:
         line.text for page in pages for line in page if id(line) in running and not _PAGE_NUMBER.match(line.text)
     ))
     text_lines = _join_wrapped_lines(kept)
+    undecodable = _cid_share("".join(text_lines))
+    if undecodable > 0.3:
+        raise ParseError(
+            f"cannot read the PDF's text: {undecodable:.0%} of it comes out as (cid:N) glyph codes, because its "
+            "fonts have no usable Unicode map; save it again as PDF with another program, or use the HTML/DOCX "
+            "version", path)  # fmt: skip
     return Document(path=str(path), kind="pdf", text="\n".join(text_lines),
                     title_hint=_pdf_title(meta_title, kept), page_headers=page_headers)
+
+
+_CID_CODE = re.compile(r"\(cid:\d+\)")
+
+
+def _cid_share(text: str) -> float:
+    """Share of the non-space characters that are pdfminer's (cid:N) stand-ins for glyphs it cannot map."""
+    squeezed = re.sub(r"\s+", "", text)
+    return sum(len(m) for m in _CID_CODE.findall(squeezed)) / len(squeezed) if squeezed else 0.0
 
 
 def _pdf_page_lines(page, page_no: int) -> list[_PdfLine]:
