@@ -19,8 +19,6 @@ from rapidfuzz.distance import Levenshtein
 from index.models import OfficeRecord
 from parsers.gazetteer import region_chain, short_name
 
-_REGION_SUFFIXES = ("特别行政区", "高新技术产业开发区", "经济技术开发区", "综合实验区", "自治区", "自治州", "自治县",
-                    "开发区", "新区", "地区", "省", "市", "盟", "州", "县", "区", "旗")
 # Words after a region name that mean "its government" (洛龙区政府, 伊川县人民政府办公室).
 _GOV_BODY = re.compile(r"^(?:人民政府办公室|人民政府办公厅|人民政府|政府办公室|政府|管委会办公室|管委会|管理委员会)")
 _EN_GOV = re.compile(r"^\s*(?:(?:county|district|city|municipal|people'?s|zone|area|new area)\s+)*"
@@ -76,13 +74,6 @@ class _Tables:
     latin: dict[str, list[_Surface]] = field(default_factory=dict)
 
 
-def region_short(name: str) -> str:
-    for suffix in _REGION_SUFFIXES:
-        if name.endswith(suffix) and len(name) - len(suffix) >= 2:
-            return name[: -len(suffix)]
-    return name
-
-
 @lru_cache(maxsize=4096)
 def _char_pinyin(ch: str) -> str:
     return lazy_pinyin(ch)[0] if _CJK.match(ch) else ch
@@ -125,7 +116,7 @@ class OfficeResolver:
                 regions.setdefault(element, set()).add(office.org)
         region_words: dict[str, list[str]] = {}
         for el in regions:
-            for w in dict.fromkeys((el, region_short(el))):
+            for w in dict.fromkeys((el, short_name(el))):
                 if len(w) >= 2:
                     region_words.setdefault(w, []).append(el)
         seen: set[tuple[str, str, str]] = set()
@@ -154,7 +145,7 @@ class OfficeResolver:
             for form in office.pinyin:
                 words = [w for w in re.findall(r"[a-z]+", form.lower()) if w not in _EN_SUFFIX]
                 core = "".join(w for w in words if w not in _EN_BODY)
-                places = [el for el in office.region if core in ("".join(_pinyin(region_short(el))),
+                places = [el for el in office.region if core in ("".join(_pinyin(short_name(el))),
                                                                  "".join(_pinyin(el)))]
                 # 'pingtan county government' is the region plus a government word: the region rule decides
                 for place in places if len(core) >= 4 else []:

@@ -11,8 +11,10 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-_SUFFIXES = ("特别行政区", "维吾尔自治区", "壮族自治区", "回族自治区", "自治区", "自治州", "自治县",
-             "省", "市", "地区", "盟", "州", "县", "区", "旗")
+# Longest first: 平潭综合实验区 → 平潭, 濮阳经济技术开发区 → 濮阳, 洛龙区 → 洛龙.
+_SUFFIXES = ("特别行政区", "高新技术产业开发区", "维吾尔自治区", "经济技术开发区", "壮族自治区", "回族自治区",
+             "综合实验区", "自治区", "自治州", "自治县", "开发区", "新区", "地区", "省", "市", "盟", "州", "县", "区",
+             "旗")
 
 
 @dataclass(frozen=True)
