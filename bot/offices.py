@@ -69,9 +69,28 @@ class _Surface:
 
 @dataclass
 class _Tables:
+    """Lookup tables over the names, so that finding them in a question costs the same for 30 offices or
+    3,000: each question window is looked up, instead of every name being searched for in the question."""
+
     surfaces: list[_Surface] = field(default_factory=list)
     by_pinyin: dict[tuple[str, ...], list[_Surface]] = field(default_factory=dict)
     latin: dict[str, list[_Surface]] = field(default_factory=dict)
+    chinese: dict[str, list[_Surface]] = field(default_factory=dict)
+    # one-edit neighbourhood: a name and each of its one-character deletions (after the first character)
+    near: dict[str, list[_Surface]] = field(default_factory=dict)
+    # a name's text after its first two characters, for look-alike characters in the place part
+    by_tail: dict[str, list[_Surface]] = field(default_factory=dict)
+
+    def add_chinese(self, surface: _Surface) -> None:
+        text = surface.text
+        self.chinese.setdefault(text, []).append(surface)
+        self.by_pinyin.setdefault(_pinyin(text), []).append(surface)
+        self.latin.setdefault("".join(_pinyin(text)), []).append(surface)
+        if len(text) >= 4:
+            for key in dict.fromkeys([text] + [text[:i] + text[i + 1:] for i in range(1, len(text))]):
+                self.near.setdefault(key, []).append(surface)
+        if len(text) >= 4 or (len(text) == 3 and text[-1] in _ADMIN_SUFFIX):
+            self.by_tail.setdefault(text[2:], []).append(surface)
 
 
 @lru_cache(maxsize=4096)
@@ -81,6 +100,13 @@ def _char_pinyin(ch: str) -> str:
 
 def _pinyin(text: str) -> tuple[str, ...]:
     return tuple(_char_pinyin(c) for c in text)
+
+
+def _windows(text: str, sizes: set[int]):
+    """(start, substring) for every substring of the given sizes."""
+    for size in sorted(s for s in sizes if s > 0):
+        for i in range(len(text) - size + 1):
+            yield i, text[i:i + size]
 
 
 def _merge_same_span(found: list[OfficeMention]) -> list[OfficeMention]:
@@ -106,6 +132,10 @@ class OfficeResolver:
         self.records = {o.org: o for o in offices}
         self.table_years = table_years
         self.tables = self._build(offices)
+        t = self.tables
+        self.sizes = {"chinese": {len(k) for k in t.chinese}, "pinyin": {len(k) for k in t.by_pinyin},
+                      "near": {n + d for n in {len(k) for k in t.near} for d in (-1, 0, 1)},
+                      "tail": {len(k) for k in t.by_tail}}
 
     # ------------------------------------------------------------------ tables
     def _build(self, offices: list[OfficeRecord]) -> _Tables:
@@ -128,8 +158,7 @@ class OfficeResolver:
             surface = _Surface(text, kind, target)
             tables.surfaces.append(surface)
             if _CJK.search(text):
-                tables.by_pinyin.setdefault(_pinyin(text), []).append(surface)
-                tables.latin.setdefault("".join(_pinyin(text)), []).append(surface)
+                tables.add_chinese(surface)
             else:
                 tables.latin.setdefault(re.sub(r"[^a-z]", "", text.lower()), []).append(surface)
 
@@ -186,21 +215,16 @@ class OfficeResolver:
                              offices=self.region_members.get(surface.target, []), gov_only=bool(gov), score=score)
 
     def _exact(self, question: str) -> list[OfficeMention]:
-        out = []
-        for surface in self.tables.surfaces:
-            if not _CJK.search(surface.text):
-                continue
-            for m in re.finditer(re.escape(surface.text), question):
-                # exact matches of longer names outrank shorter ones through the sort on length
-                out.append(self._mention(surface, surface.text, m.start(), m.end(), 1.0, question))
-        return out
+        # exact matches of longer names outrank shorter ones through the sort on length
+        return [self._mention(surface, window, i, i + len(window), 1.0, question)
+                for i, window in _windows(question, self.sizes["chinese"])
+                for surface in self.tables.chinese.get(window, [])]
 
     def _by_pinyin(self, question: str) -> list[OfficeMention]:
         """Homophone typos (洛隆区 → 洛龙区, 平谭 → 平潭) and one-character edits of longer names."""
         out = []
         q_pinyin = _pinyin(question)
-        lengths = {len(k) for k in self.tables.by_pinyin}
-        for n in lengths:
+        for n in self.sizes["pinyin"]:
             for i in range(0, len(question) - n + 1):
                 window = question[i:i + n]
                 if not all(_CJK.match(c) for c in window):
@@ -212,22 +236,22 @@ class OfficeResolver:
 
     def _one_edit(self, question: str) -> list[OfficeMention]:
         """Names of 4+ characters with one character wrong, extra or missing (平潭区公安局 → 平潭公安局),
-        starting with the same character (a wrong first character is a homophone case, handled above)."""
+        starting with the same character (a wrong first character is a homophone case, handled above).
+
+        Candidates come from the deletion neighbourhood: a window and a name within one edit share a key
+        (the name itself, the window itself, or both with one character deleted)."""
         out = []
-        starts: dict[str, list[int]] = {}
-        for i, ch in enumerate(question):
-            starts.setdefault(ch, []).append(i)
-        for surface in self.tables.surfaces:
-            n = len(surface.text)
-            if n < 4 or surface.text[0] not in starts or not _CJK.search(surface.text):
+        for i, window in _windows(question, self.sizes["near"]):
+            if not all(_CJK.match(c) for c in window):
                 continue
-            for i in starts[surface.text[0]]:
-                for size in (n, n + 1, n - 1) if n >= 5 else (n,):
-                    window = question[i:i + size]
-                    if len(window) == size and window != surface.text and all(_CJK.match(c) for c in window) \
-                            and not (set(window) - set(surface.text)) & _JOINERS \
-                            and Levenshtein.distance(window, surface.text, score_cutoff=1) <= 1:
-                        out.append(self._mention(surface, window, i, i + size, 0.8, question))
+            keys = dict.fromkeys([window] + [window[:j] + window[j + 1:] for j in range(1, len(window))])
+            candidates = {id(s): s for key in keys for s in self.tables.near.get(key, [])}
+            for surface in candidates.values():
+                n, size = len(surface.text), len(window)
+                if size in ((n, n + 1, n - 1) if n >= 5 else (n,)) and window != surface.text \
+                        and window[0] == surface.text[0] and not (set(window) - set(surface.text)) & _JOINERS \
+                        and Levenshtein.distance(window, surface.text, score_cutoff=1) <= 1:
+                    out.append(self._mention(surface, window, i, i + size, 0.8, question))
         return out
 
     def _place_substitution(self, question: str) -> list[OfficeMention]:
@@ -235,14 +259,11 @@ class OfficeResolver:
         among the first two characters of a name of 3+ characters, unless the window is itself another
         real place (安阳市 is not a misspelt 洛阳市)."""
         out = []
-        for surface in self.tables.surfaces:
-            n = len(surface.text)
-            if n < 3 or not _CJK.search(surface.text) or (n == 3 and surface.text[-1] not in _ADMIN_SUFFIX):
-                continue
-            tail = surface.text[2:]
-            for m in re.finditer(re.escape(tail), question):
-                i = m.start() - 2
-                window = question[i:i + n] if i >= 0 else ""
+        for start, tail in _windows(question, self.sizes["tail"]):
+            i = start - 2
+            for surface in self.tables.by_tail.get(tail, []) if i >= 0 else []:
+                n = len(surface.text)
+                window = question[i:i + n]
                 if len(window) != n or window == surface.text or not all(_CJK.match(c) for c in window[:2]) \
                         or set(window[:2]) & _JOINERS or Levenshtein.distance(window[:2], surface.text[:2]) != 1 \
                         or _another_place(window, surface.text):

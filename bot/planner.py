@@ -24,9 +24,12 @@ _SINGLE = re.compile(rf"(?<![\d.])(?:fy\s*)?({_YEAR})(?!\d)(?!\.\d)(?!\s*(?:余|
 
 _CHECK = re.compile(r"勾稽|一致|自洽|校验|核对|核验|对得上|对不上|相符|矛盾|准确吗|是否正确|有无错误|加起来对|\bconsisten|\badd(?:s)? up\b|"
                     r"\bcheck|\bvalidat|\bdiscrepan|\bcontradict|\berrors?\b|\bagree\b|\bmatch\b", re.I)
-_LIST = re.compile(r"(?:哪些|哪几|什么|几份|几个|多少份|列出|列举)(?:个)?(?:年份|年度|年的|年有|报告|单位|机关|部门|机构|地区)|"
+_LIST = re.compile(r"(?:哪些|哪几|什么|几份|几个|多少份|列出|列举)(?:个|一下)?(?:所有|全部)?的?(?:年份|年度|年的|年有|报告|单位|机关|部门|机构|地区)|"
                    r"有哪几年|\blist\b|\b(?:which|what)\s+(?:the\s+)?(?:years|reports|offices|agencies|departments)\b|"
                    r"\breports?\s+(?:are\s+)?available\b|\bdo you have\b", re.I)
+# "哪些报告提到了…" / "which reports mention …" asks where a topic is discussed: retrieval, not a report list.
+_MENTIONS = re.compile(r"提到|提及|谈到|讲到|说到|涉及|论及|\bmention|\bdiscuss|\btalk(?:s|ed)? about\b|\brefer(?:s|red)? to\b",
+                       re.I)
 _RANK = re.compile(r"最多|最少|最高|最低|最大|最小|排名|排行|前[一二三四五六七八九十\d]+名?|\bmost\b|\bleast\b|\bhighest\b|"
                    r"\blowest\b|\blargest\b|\bsmallest\b|\brank|\btop\b|\bfewest\b|\bbiggest\b|\bmaximum\b|\bminimum\b",
                    re.I)
@@ -222,9 +225,10 @@ class QueryPlanner:
     def _intent(self, masked: str, plan: QueryPlan, narrative_cue: bool, is_range: bool, n_mentions: int) -> Intent:
         if _CHECK.search(masked):
             return "check"
-        if _LIST.search(masked):
+        mentions = bool(_MENTIONS.search(masked))
+        if _LIST.search(masked) and not mentions:
             return "list"
-        if not plan.measures or (narrative_cue and not plan.asks_number):
+        if not plan.measures or ((narrative_cue or mentions) and not plan.asks_number):
             return "narrative"
         if _RANK.search(masked):
             return "rank"

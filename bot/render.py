@@ -221,14 +221,14 @@ class CitationList:
 
     def __init__(self) -> None:
         self.items: list[Citation] = []
+        self._numbers: dict[tuple, int] = {}
 
     def add(self, citation: Citation) -> int:
         ident = (citation.report_id, citation.key, citation.locator)
-        for i, c in enumerate(self.items):
-            if (c.report_id, c.key, c.locator) == ident:
-                return i + 1
-        self.items.append(citation)
-        return len(self.items)
+        if ident not in self._numbers:
+            self.items.append(citation)
+            self._numbers[ident] = len(self.items)
+        return self._numbers[ident]
 
     def add_facts(self, facts: list[FactRecord]) -> list[int]:
         return [self.add(fact_citation(f)) for f in facts]

@@ -21,6 +21,7 @@ _NARRATIVE_FIGURES = {
     "T4/reconsideration/total": r"行政复议(?!决定)[^。；，,\d]{0,6}?(\d+)\s*(?:件|起)",
 }
 _TABLE_SECTIONS = {"二", "三", "四"}
+LIST_OFFICES_SHOWN = 100  # offices named in a "which reports" answer; the count covers them all
 
 
 @dataclass
@@ -362,18 +363,25 @@ class TableAnswerer:
             missing = self.missing_reports(plan)
             text = missing.answer if missing else w.heading("没有符合条件的报告。", "No report matches.")
             return Answer(question=plan.question, status="not_found", route="sql", answer=text)
-        cites = CitationList()
-        by_org: dict[str, list[tuple[ReportRecord, int]]] = {}
+        by_org: dict[str, list[ReportRecord]] = {}
         for r in records:
-            ref = cites.add(Citation(report_id=r.report_id, title=r.title, org=r.org, year=r.year, section="",
-                                     locator=w.heading("报告标题", "report title"), quote=r.title))
-            by_org.setdefault(r.org, []).append((r, ref))
-        lines = [w.heading(f"共{len(records)}份报告：", f"{len(records)} report(s):")]
-        for org, recs in by_org.items():
-            years = ", ".join(f"{r.year}[{ref}]" for r, ref in recs)
+            by_org.setdefault(r.org, []).append(r)
+        cites = CitationList()
+        lines = [w.heading(f"共{len(records)}份报告（{len(by_org)}个机关）：", f"{len(records)} report(s) from {len(by_org)} office(s):")]
+        # an answer naming 1,500 offices is unreadable and slow to show; the Reports tab lists them all
+        for org, recs in list(by_org.items())[:LIST_OFFICES_SHOWN]:
+            years = ", ".join(f"{r.year}[{cites.add(self._title_citation(w, r))}]" for r in recs)
             lines.append(f"- {w.office(org)}: {years}")
+        if (more := len(by_org) - LIST_OFFICES_SHOWN) > 0:
+            lines.append(w.heading(f"……另有{more}个机关的报告未列出（见“报告”页）。",
+                                   f"… and {more} more office(s), not listed here (see the Reports tab)."))
         return Answer(question=plan.question, status="answered", route="sql", answer="\n".join(lines),
                       value=len(records), unit=w.heading("份", "reports"), citations=cites.items)
+
+    @staticmethod
+    def _title_citation(w, r: ReportRecord) -> Citation:
+        return Citation(report_id=r.report_id, title=r.title, org=r.org, year=r.year, section="",
+                        locator=w.heading("报告标题", "report title"), quote=r.title)
 
     def _check(self, plan: QueryPlan) -> Answer | None:
         """Consistency: with a metric, its figure with the text's figure and the broken rules; else per

@@ -120,6 +120,7 @@ class FactStore:
         self.url = url
         self.read_only = read_only
         self.engine = create_engine(url, read_only)
+        self._generations: tuple[int, dict[str, str]] | None = None
         try:
             if read_only:
                 if pending := pending_migrations(self.engine):
@@ -144,6 +145,7 @@ class FactStore:
         try:
             with self.engine.connect().execution_options(write=True) as conn, conn.begin():
                 yield conn
+                conn.execute(sa.text("UPDATE store_version SET version = version + 1 WHERE id = 1"))
         except SQLAlchemyError as exc:
             raise StoreError(f"fact store write failed: {exc}", self.url) from exc
 
@@ -328,13 +330,28 @@ class FactStore:
             raise StoreError(f"no report with id {report_id}", self.url)
         return Report.model_validate_json(stored)
 
+    def version(self) -> int:
+        """A number that changes with every committed write (by any process): cheap change detection."""
+        with self._read() as conn:
+            return conn.execute(sa.text("SELECT version FROM store_version WHERE id = 1")).scalar_one()
+
     def generations(self, report_ids: Iterable[str] | None = None) -> dict[str, str]:
-        """report_id → generation of its chunks in the section index, for the reports that exist now."""
+        """report_id → generation of its chunks in the section index, for the reports that exist now.
+
+        The full map is cached until the store's version changes; callers must not modify it."""
         query = sa.select(reports_table.c.report_id, reports_table.c.generation)
         if report_ids is not None:
-            query = query.where(reports_table.c.report_id.in_(list(report_ids)))
+            with self._read() as conn:
+                return dict(conn.execute(query.where(reports_table.c.report_id.in_(list(report_ids)))).all())
         with self._read() as conn:
-            return dict(conn.execute(query).all())
+            # the version first: a write landing in between only makes the next call re-read
+            version = conn.execute(sa.text("SELECT version FROM store_version WHERE id = 1")).scalar_one()
+            cached = self._generations
+            if cached is not None and cached[0] == version:
+                return cached[1]
+            live = dict(conn.execute(query).all())
+        self._generations = (version, live)
+        return live
 
     def _records(self, where) -> list[ReportRecord]:
         r = reports_table.c

@@ -123,7 +123,21 @@ def test_migrations_are_recorded_once_and_rerun_safely(settings):
         ledger = conn.execute("SELECT number, name FROM schema_migrations").fetchall()
         names = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type IN ('table', 'view')")}
     assert [n for n, _ in ledger] == [m[0] for m in MIGRATIONS]
-    assert {"reports", "report_sources", "facts", "offices", "fact_values", "report_t3_totals"} <= names
+    assert {"reports", "report_sources", "facts", "offices", "fact_values", "report_t3_totals", "store_version"} <= names
+
+
+def test_a_reader_sees_the_store_version_and_generations_change_after_another_connection_writes(store, settings):
+    reader = FactStore.from_settings(settings, read_only=True)
+    before, live = reader.version(), reader.generations()
+    assert live == {} and reader.generations() is live  # unchanged store: the cached map, not a re-read
+    store_report(store, make_report())
+    store_report(store, make_report(year=2021))
+    assert reader.version() == before + 2
+    after = reader.generations()
+    assert sorted(r.year for r in reader.reports()) == [2020, 2021] and set(after) == {r.report_id for r in reader.reports()}
+    store.delete_report(next(iter(after)))
+    assert len(reader.generations()) == 1 and reader.version() == before + 3
+    reader.close()
 
 
 def test_a_failing_migration_rolls_back_and_names_itself(settings):

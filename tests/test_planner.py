@@ -96,6 +96,10 @@ PLANS = [
     # other intents
     ("伊川县有哪些年份的报告", [YICHUAN], [], [], "list", "zh"),
     ("Which reports do you have for Hongze district?", [HONGZE], [], [], "list", "en"),
+    ("列出所有报告", [], [], [], "list", "zh"),
+    ("哪些报告提到了政府信息公开平台建设", [], [], [], "narrative", "zh"),
+    ("Which reports mention online application platforms?", [], [], ["T3/new_requests/total"], "narrative", "en"),
+    ("洪泽区哪些年份的报告谈到了政策解读", [HONGZE], [], [], "narrative", "zh"),
     ("龙亭区2019年的数据勾稽关系是否一致", ["开封市龙亭区人民政府办公室"], [2019], [], "check", "zh"),
     ("伊川县2020年存在的问题", [YICHUAN], [2020], [], "narrative", "zh"),
     ("What problems did Yichuan report for 2020?", [YICHUAN], [2020], [], "narrative", "en"),
