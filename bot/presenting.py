@@ -22,7 +22,7 @@ from govqa.errors import GovqaError, IngestError
 from index.facts import FactStore
 from index.ingest import FileResult
 from index.models import FactRecord, ReportRecord
-from index.sections import tokenize
+from index.lexical import tokenize
 from parsers.models import Fact, Report, Section
 
 ROUTE_LABELS = {"sql": "from the report tables", "retrieval": "from the report text"}

@@ -5,18 +5,13 @@ which report is live, so chunks written by an ingest that did not commit, or lef
 report, are never returned and are deleted at the next ingest (``remove_orphans``).
 """
 
-import logging
-import re
 import threading
-from array import array
+from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 from urllib.parse import urlparse
 from uuid import uuid4
 
-import bm25s
 import chromadb
-import jieba
-import numpy as np
 from chromadb.config import Settings as ChromaSettings
 from chromadb.errors import ChromaError
 from tqdm import tqdm
@@ -25,26 +20,15 @@ from govqa.errors import IngestError, StoreError
 from govqa.settings import Settings
 from index.chunks import chunk_report, embedding_text
 from index.facts import FactStore
+from index.lexical import LexicalIndex, ReportTokens, TokenCache
 from index.models import Chunk, ScoredChunk
 from parsers.models import Report
 
 if TYPE_CHECKING:
     from index.embeddings import Embedder
 
-jieba.setLogLevel(logging.WARNING)
-
 RRF_K = 60
 _PAGE = 5000
-_NOT_A_TOKEN = re.compile(r"^[\W_]+$")
-_STOPWORDS = frozenset("的 了 和 与 及 等 是 在 对 为 有 中 年 我 其 the of and in a an to for is what how".split())
-
-
-def tokenize(text: str) -> list[str]:
-    """Lower-cased jieba search-mode tokens without punctuation or stop words (English words pass through)."""
-    return [
-        t for t in (w.strip().lower() for w in jieba.lcut_for_search(text))
-        if t and not _NOT_A_TOKEN.match(t) and t not in _STOPWORDS
-    ]  # fmt: skip
 
 
 def chroma_client(settings: Settings):
@@ -64,53 +48,6 @@ def chroma_client(settings: Settings):
         return chromadb.PersistentClient(path=str(settings.chroma_path), settings=chroma_settings)
     except (ChromaError, ValueError, OSError) as exc:
         raise StoreError(f"cannot open the section index: {exc}", url or settings.chroma_path) from exc
-
-
-_Tokens = dict[str, list[tuple[Chunk, array]]]  # report_id → its live chunks with their token ids
-
-
-class _LexicalIndex:
-    """BM25 over the live chunks, built from the texts stored in Chroma; rebuilt when the live set changes.
-
-    bm25s keeps every (token, chunk) score in a sparse matrix, so a query over 130,000 chunks is a few
-    sparse column sums (milliseconds), where rank_bm25 looped over every chunk in Python per query token.
-    ``entries`` keeps each live report's token ids (4 bytes a token) so that a rebuild after an ingest
-    only fetches and tokenizes the reports that changed: tokenizing dominates (~90 s for 130k chunks).
-    """
-
-    def __init__(self, entries: _Tokens, live: dict[str, str], vocab: dict[str, int]):
-        self.live = live
-        self.entries = entries
-        ordered = sorted((pair for pairs in entries.values() for pair in pairs), key=lambda p: p[0].chunk_id)
-        self.chunks = [chunk for chunk, _ in ordered]
-        self.by_org: dict[str, list[int]] = {}
-        for i, chunk in enumerate(self.chunks):
-            self.by_org.setdefault(chunk.org, []).append(i)
-        self.years = np.array([c.year if c.year is not None else -1 for c in self.chunks], dtype=np.int32)
-        self.bm25 = None
-        if ordered:
-            self.bm25 = bm25s.BM25(k1=1.5, b=0.75)
-            # a copy: the shared vocabulary grows with later ingests, this index's matrix does not
-            self.bm25.index(([ids for _, ids in ordered], dict(vocab)), create_empty_token=False, show_progress=False)
-
-    def search(self, query: str, orgs: list[str] | None, years: list[int] | None, n: int) -> list[Chunk]:
-        if self.bm25 is None:
-            return []
-        ids = list(dict.fromkeys(self.bm25.vocab_dict[t] for t in tokenize(query) if t in self.bm25.vocab_dict))
-        if not ids:
-            return []
-        mask = None
-        if orgs is not None or years is not None:
-            mask = np.ones(len(self.chunks), dtype=np.float32)
-            if orgs is not None:
-                mask[:] = 0
-                mask[[i for o in orgs for i in self.by_org.get(o, [])]] = 1
-            if years is not None:
-                mask *= np.isin(self.years, years)
-        scores = self.bm25.get_scores_from_ids(ids, weight_mask=mask)
-        top = np.flatnonzero(scores > 0)
-        top = top[np.argsort(-scores[top], kind="stable")[:n]]
-        return [self.chunks[i] for i in top]
 
 
 def _where(orgs: list[str] | None, years: list[int] | None) -> dict | None:
@@ -156,9 +93,9 @@ class SectionIndex:
         self.embedder = embedder
         self.show_progress = show_progress
         self._facts = facts
-        self._lexical: _LexicalIndex | None = None
+        self._lexical: LexicalIndex | None = None
         self._lexical_lock = threading.Lock()  # one rebuild at a time; the others wait and reuse it
-        self._vocab: dict[str, int] = {}
+        self._tokens: TokenCache | None = None
         self.client = chroma_client(settings)
         try:
             # Always our embedding function: Chroma's default would try to download a model.
@@ -298,7 +235,7 @@ class SectionIndex:
         live = self.facts.generations()
         pool = max(4 * k, 20)
         dense = self._dense(query, orgs, years, pool, live) if mode != "lexical" else []
-        lexical = self._lexical_index(live).search(query, orgs, years, pool) if mode != "dense" else []
+        lexical = self._lexical_search(query, orgs, years, pool, live) if mode != "dense" else []
         return _fuse(dense, lexical, k, mode)
 
     def _dense(self, query: str, orgs, years, n: int, live: dict[str, str]) -> list[Chunk]:
@@ -314,29 +251,52 @@ class SectionIndex:
             if live.get(meta["report_id"]) == meta["generation"]
         ]  # fmt: skip
 
-    def _lexical_index(self, live: dict[str, str]) -> _LexicalIndex:
+    def _lexical_search(self, query: str, orgs, years, n: int, live: dict[str, str]) -> list[Chunk]:
+        ids = self._lexical_index(live).search(query, orgs, years, n)
+        if not ids:
+            return []
+        try:
+            got = self.collection.get(ids=ids, include=["documents", "metadatas"])
+        except (ChromaError, ValueError) as exc:
+            raise StoreError(f"reading chunks failed: {exc}", self.settings.chroma_path) from exc
+        found = {cid: _chunk(doc, meta) for cid, doc, meta in zip(got["ids"], got["documents"], got["metadatas"])
+                 if live.get(meta["report_id"]) == meta["generation"]}
+        return [found[cid] for cid in ids if cid in found]
+
+    def _lexical_index(self, live: dict[str, str]) -> LexicalIndex:
         with self._lexical_lock:
-            old = self._lexical
-            if old is not None and old.live == live:
-                return old
-            kept = {rid: pairs for rid, pairs in old.entries.items() if live.get(rid) == old.live.get(rid)} if old else {}
-            changed = [rid for rid in live if rid not in kept]
-            self._lexical = _LexicalIndex({**kept, **self._tokenized(changed, live)}, live, self._vocab)
+            if self._lexical is not None and self._lexical.live == live:
+                return self._lexical
+            if self._tokens is None:
+                self._tokens = TokenCache(self._token_cache_path())
+            missing = self._tokens.keep_only(live)
+            self._tokens.reports |= self._tokenized(missing, live)
+            if missing:
+                self._tokens.save()
+            self._lexical = LexicalIndex(self._tokens.reports, live, self._tokens.vocab)
             return self._lexical
 
-    def _tokenized(self, report_ids: list[str], live: dict[str, str]) -> _Tokens:
-        """The live chunks of these reports with their BM25 token ids, read from Chroma."""
+    def _token_cache_path(self) -> Path | None:
+        if not self.settings.index.lexical_cache:
+            return None
+        self.settings.data_dir.mkdir(parents=True, exist_ok=True)
+        return self.settings.data_dir / f"bm25-tokens-{self.settings.index.collection}.npz"
+
+    def _tokenized(self, report_ids: list[str], live: dict[str, str]) -> dict[str, ReportTokens]:
+        """Token ids of the live chunks of these reports, read from Chroma."""
         if not report_ids:
             return {}
         wanted = set(report_ids)
         # a few reports by id; most of them by reading everything (a huge $in list is slower than a full read)
         where = {"report_id": {"$in": report_ids}} if len(report_ids) <= len(live) // 2 else None
-        out: _Tokens = {}
-        for _, meta, doc in self._all(["metadatas", "documents"], where):
-            if meta["report_id"] in wanted and live.get(meta["report_id"]) == meta["generation"]:
+        out: dict[str, ReportTokens] = {}
+        for chroma_id, meta, doc in self._all(["metadatas", "documents"], where):
+            rid = meta["report_id"]
+            if rid in wanted and live.get(rid) == meta["generation"]:
                 chunk = _chunk(doc, meta)
-                ids = array("i", (self._vocab.setdefault(t, len(self._vocab)) for t in tokenize(embedding_text(chunk))))
-                out.setdefault(chunk.report_id, []).append((chunk, ids))
+                entry = out.setdefault(rid, ReportTokens(meta["generation"], chunk.org, chunk.year, [], []))
+                entry.chunk_ids.append(chroma_id)
+                entry.tokens.append(self._tokens.token_ids(embedding_text(chunk)))
         return out
 
 

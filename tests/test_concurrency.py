@@ -1,8 +1,7 @@
 """Load: 20 simultaneous /ask questions through the real web app while `govqa ingest` writes synthetic
-reports into the same data dir from another process — every answer right, no "database is locked"; and a
-reader's lexical index catching up with an ingest without re-reading every report.
+reports into the same data dir from another process — every answer right, no "database is locked".
 
-The app test uses the session's app server of tests/test_app.py (real corpus, real model, real Gradio).
+Uses the session's app server of tests/test_app.py (real corpus, real model, real Gradio server).
 """
 
 import os
@@ -16,13 +15,11 @@ from pathlib import Path
 import pytest
 from gradio_client import Client
 
-import index.sections
 from eval.harness import load_set
-from index.facts import FactStore
-from index.ingest import Ingestor
-from index.sections import SectionIndex
 from parsers.synthetic import make_report, write_corpus
 from tests.test_app import REPO, RunningApp, shared_app
+
+pytestmark = [pytest.mark.slow, pytest.mark.corpus]
 
 IN_FLIGHT = 20
 SYNTHETIC_REPORTS = 6
@@ -59,8 +56,6 @@ def table_questions(app_server):
     pytest.fail(f"only {len(chosen)} gold table questions are answered right even one at a time")
 
 
-@pytest.mark.slow
-@pytest.mark.corpus
 def test_twenty_questions_in_flight_during_an_ingest_are_all_right_and_nothing_is_locked(
     app_server, table_questions, tmp_path
 ):
@@ -98,27 +93,3 @@ def test_twenty_questions_in_flight_during_an_ingest_are_all_right_and_nothing_i
         assert "database is locked" not in text
     print(f"\n{len(rounds)} rounds of {IN_FLIGHT} questions during the ingest; "
           f"slowest round {max(r[2] for r in rounds):.2f} s; reports {before} → {_reports(db)}")
-
-
-@pytest.mark.slow
-def test_after_an_ingest_a_reader_tokenizes_only_the_new_reports_chunks(settings, embedder, tmp_path, monkeypatch):
-    files = write_corpus(tmp_path / "reports", 3, ("txt",), seed=600)
-    ingestor = Ingestor(settings, progress=False, embedder=embedder)
-    ingestor.ingest_paths(files[:2])
-    store = FactStore.from_settings(settings, read_only=True)
-    reader = SectionIndex(settings, embedder, facts=store)
-    tokenized: list[str] = []
-    real_tokenize = index.sections.tokenize
-    monkeypatch.setattr(index.sections, "tokenize", lambda text: tokenized.append(text) or real_tokenize(text))
-    query = "政府信息公开工作存在的主要问题"
-    reader.search(query, k=3, mode="lexical")
-    assert len(tokenized) == reader.count() + 1  # cold: every chunk, and the query
-    [added] = ingestor.ingest_paths([files[2]]).results
-    tokenized.clear()
-    hits = reader.search(query, k=50, mode="lexical")
-    assert len(tokenized) == added.chunks + 1 and added.chunks > 5
-    assert any(h.chunk.report_id == added.report_id for h in hits)
-    rebuilt = SectionIndex(settings, embedder, facts=store).search(query, k=50, mode="lexical")
-    assert [(h.chunk.chunk_id, h.score) for h in hits] == [(h.chunk.chunk_id, h.score) for h in rebuilt]
-    ingestor.close()
-    store.close()

@@ -5,6 +5,10 @@ Latency itself is measured by `python -m eval.bench`, not asserted here.
 """
 
 import itertools
+import json
+import subprocess
+import sys
+from pathlib import Path
 
 import pytest
 
@@ -17,6 +21,7 @@ from parsers.synthetic import REGIONS
 from tests.test_facts import make_report, store_report
 from tests.test_planner import OFFICES, PINGTAN_POLICE, PINGTAN_ZONE, SHUYANG_NDRC, YICHUAN, LUOLONG_GOV
 
+REPO = Path(__file__).resolve().parents[1]
 _STEMS = "澄枫蔚汀澈苇泊棠芸蘅岫湄琮翊晗瑜璟珂瑶芷莳檀菁蓁濯漪澹沅泠溆岑崧峄屺岷峤嵘璞琰珩瑾璎"
 _BODIES = ["人民政府", "人民政府办公室", "公安局", "财政局", "发展和改革局", "市场监督管理局"]
 
@@ -68,5 +73,23 @@ def test_which_reports_answer_names_the_first_offices_and_counts_every_report(se
     answer = QuestionAnswerer(settings, store=store).ask("列出所有报告")
     assert (answer.status, answer.route, answer.value) == ("answered", "sql", LIST_OFFICES_SHOWN + 6)
     assert len(answer.citations) == LIST_OFFICES_SHOWN + 1  # the first office's two reports, then one each
-    assert f"另有5个机关" in answer.answer and answer.answer.count("\n- ") == LIST_OFFICES_SHOWN
+    assert "另有5个机关" in answer.answer and answer.answer.count("\n- ") == LIST_OFFICES_SHOWN
     store.close()
+
+
+@pytest.mark.slow
+def test_benchmark_script_measures_a_small_synthetic_corpus_and_every_answer_is_right(tmp_path):
+    out = tmp_path / "bench.json"
+    done = subprocess.run(
+        [sys.executable, "-m", "eval.bench", "--no-corpus", "--synthetic", "21", "--embed-sample", "24",
+         "--questions", "8", "--json", str(out)],
+        cwd=REPO, capture_output=True, text=True, timeout=900, check=False,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr[-2000:]
+    [result] = json.loads(out.read_text(encoding="utf-8"))
+    assert (result["files"], result["reports"], result["embedded_chunks"]) == (21, 21, 24)
+    routes = result["answers"]["routes"]
+    assert routes["sql"]["n"] == routes["sql"]["right"] == 4
+    assert routes["retrieval"]["n"] == routes["retrieval"]["right"] == 5  # 4 naming an office, 1 open
+    assert result["answers"]["restart_ms"] > 0
+    assert "| retrieval answers: n, right, p50 / p95 ms | 5, 5," in done.stdout

@@ -13,9 +13,13 @@ import chromadb
 import pytest
 
 from govqa.errors import StoreError
+from index import lexical as lexical_module
 from index.chunks import chunk_report, embedding_text, fact_line, split_passage
 from index.facts import FactStore
-from index.sections import SectionIndex, tokenize
+from index.ingest import Ingestor
+from index.lexical import tokenize
+from index.sections import SectionIndex
+from parsers.synthetic import write_corpus
 from tests.test_facts import build_report, fact, make_report, store_report, t3_facts
 
 YICHUAN_NEW_REQUESTS = "本年新收政府信息公开申请数量：自然人 2，商业企业 21，法律服务机构 4，总计 27，其余 0"
@@ -287,3 +291,69 @@ def test_index_lives_on_a_chroma_server_when_a_url_is_set(settings, store, chrom
     assert not settings.chroma_path.exists()  # nothing written locally
     [top] = index.search("政务新媒体4个", orgs=["伊川县人民政府"], k=1, mode="dense")
     assert "政务新媒体4个" in top.chunk.text
+
+
+# ------------------------------------------------------------------ BM25 tokens: incremental and cached
+@pytest.fixture
+def three_reports(settings, embedder, tmp_path):
+    """Three synthetic reports, the first two ingested; the ingestor, to add the third."""
+    files = write_corpus(tmp_path / "reports", 3, ("txt",), seed=600)
+    ingestor = Ingestor(settings, progress=False, embedder=embedder)
+    ingestor.ingest_paths(files[:2])
+    yield ingestor, files[2]
+    ingestor.close()
+
+
+def _counting_tokenize(monkeypatch) -> list[str]:
+    seen: list[str] = []
+    real = lexical_module.tokenize
+    monkeypatch.setattr(lexical_module, "tokenize", lambda text: seen.append(text) or real(text))
+    return seen
+
+
+def _ranked(hits) -> list[tuple[str, float]]:
+    return [(h.chunk.chunk_id, h.score) for h in hits]
+
+
+QUERY = "政府信息公开工作存在的主要问题"
+
+
+def test_after_an_ingest_a_reader_tokenizes_only_the_new_reports_chunks(settings, embedder, store, three_reports,
+                                                                       monkeypatch):
+    ingestor, third = three_reports
+    reader = SectionIndex(settings.model_copy(update={"index": settings.index.model_copy(
+        update={"lexical_cache": False})}), embedder, facts=store)
+    tokenized = _counting_tokenize(monkeypatch)
+    reader.search(QUERY, k=3, mode="lexical")
+    assert len(tokenized) == reader.count() + 1  # cold: every chunk, and the query
+    [added] = ingestor.ingest_paths([third]).results
+    tokenized.clear()
+    hits = reader.search(QUERY, k=50, mode="lexical")
+    assert len(tokenized) == added.chunks + 1 and added.chunks > 5
+    assert any(h.chunk.report_id == added.report_id for h in hits)
+    assert _ranked(hits) == _ranked(SectionIndex(settings, embedder, facts=store).search(QUERY, k=50, mode="lexical"))
+
+
+def test_a_restarted_reader_takes_the_tokens_from_the_cache_file_and_ranks_the_same(settings, embedder, store,
+                                                                                  three_reports, monkeypatch):
+    ingestor, third = three_reports
+    first = SectionIndex(settings, embedder, facts=store).search(QUERY, k=50, mode="lexical")
+    assert list(settings.data_dir.glob("bm25-tokens-*.npz"))
+    tokenized = _counting_tokenize(monkeypatch)
+    restarted = SectionIndex(settings, embedder, facts=store).search(QUERY, k=50, mode="lexical")
+    assert len(tokenized) == 1 and _ranked(restarted) == _ranked(first)  # only the query was tokenized
+    [added] = ingestor.ingest_paths([third]).results
+    tokenized.clear()
+    after = SectionIndex(settings, embedder, facts=store).search(QUERY, k=50, mode="lexical")
+    assert len(tokenized) == added.chunks + 1 and any(h.chunk.report_id == added.report_id for h in after)
+
+
+def test_a_corrupt_token_cache_is_rebuilt_with_a_warning_not_an_error(settings, embedder, store, three_reports,
+                                                                     caplog):
+    expected = SectionIndex(settings, embedder, facts=store).search(QUERY, k=50, mode="lexical")
+    [cache] = settings.data_dir.glob("bm25-tokens-*.npz")
+    cache.write_bytes(b"PK\x03\x04 not really a zip file")
+    again = SectionIndex(settings, embedder, facts=store).search(QUERY, k=50, mode="lexical")
+    assert _ranked(again) == _ranked(expected)
+    assert "ignoring the BM25 token cache" in caplog.text and str(cache) in caplog.text
+    assert cache.stat().st_size > 1000  # rewritten
