@@ -373,8 +373,8 @@ class TableAnswerer:
             years = ", ".join(f"{r.year}[{cites.add(self._title_citation(w, r))}]" for r in recs)
             lines.append(f"- {w.office(org)}: {years}")
         if (more := len(by_org) - LIST_OFFICES_SHOWN) > 0:
-            lines.append(w.heading(f"……另有{more}个机关的报告未列出（见“报告”页）。",
-                                   f"… and {more} more office(s), not listed here (see the Reports tab)."))
+            lines.append(w.heading(f"……另有{more}个机关的报告未列出（网页的“Reports 报告”页列出全部）。",
+                                   f"… and {more} more office(s), not listed here (the web app's Reports tab lists all)."))
         return Answer(question=plan.question, status="answered", route="sql", answer="\n".join(lines),
                       value=len(records), unit=w.heading("份", "reports"), citations=cites.items)
 
