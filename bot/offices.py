@@ -9,7 +9,7 @@ A region named on its own means that region's own government report for the year
 
 import re
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cached_property, lru_cache
 
 from pydantic import BaseModel, Field
 from pypinyin import lazy_pinyin
@@ -72,7 +72,6 @@ class _Tables:
     """Lookup tables over the names, so that finding them in a question costs the same for 30 offices or
     3,000: each question window is looked up, instead of every name being searched for in the question."""
 
-    surfaces: list[_Surface] = field(default_factory=list)
     by_pinyin: dict[tuple[str, ...], list[_Surface]] = field(default_factory=dict)
     latin: dict[str, list[_Surface]] = field(default_factory=dict)
     chinese: dict[str, list[_Surface]] = field(default_factory=dict)
@@ -91,6 +90,13 @@ class _Tables:
                 self.near.setdefault(key, []).append(surface)
         if len(text) >= 4 or (len(text) == 3 and text[-1] in _ADMIN_SUFFIX):
             self.by_tail.setdefault(text[2:], []).append(surface)
+
+    @cached_property
+    def sizes(self) -> dict[str, set[int]]:
+        """The question window sizes worth looking up in each table (one-edit windows: ±1 character)."""
+        return {"chinese": {len(k) for k in self.chinese}, "pinyin": {len(k) for k in self.by_pinyin},
+                "near": {n + d for n in {len(k) for k in self.near} for d in (-1, 0, 1)},
+                "tail": {len(k) for k in self.by_tail}}
 
 
 @lru_cache(maxsize=4096)
@@ -132,10 +138,6 @@ class OfficeResolver:
         self.records = {o.org: o for o in offices}
         self.table_years = table_years
         self.tables = self._build(offices)
-        t = self.tables
-        self.sizes = {"chinese": {len(k) for k in t.chinese}, "pinyin": {len(k) for k in t.by_pinyin},
-                      "near": {n + d for n in {len(k) for k in t.near} for d in (-1, 0, 1)},
-                      "tail": {len(k) for k in t.by_tail}}
 
     # ------------------------------------------------------------------ tables
     def _build(self, offices: list[OfficeRecord]) -> _Tables:
@@ -156,7 +158,6 @@ class OfficeResolver:
                 return
             seen.add((text, kind, target))
             surface = _Surface(text, kind, target)
-            tables.surfaces.append(surface)
             if _CJK.search(text):
                 tables.add_chinese(surface)
             else:
@@ -217,21 +218,19 @@ class OfficeResolver:
     def _exact(self, question: str) -> list[OfficeMention]:
         # exact matches of longer names outrank shorter ones through the sort on length
         return [self._mention(surface, window, i, i + len(window), 1.0, question)
-                for i, window in _windows(question, self.sizes["chinese"])
+                for i, window in _windows(question, self.tables.sizes["chinese"])
                 for surface in self.tables.chinese.get(window, [])]
 
     def _by_pinyin(self, question: str) -> list[OfficeMention]:
         """Homophone typos (洛隆区 → 洛龙区, 平谭 → 平潭) and one-character edits of longer names."""
         out = []
         q_pinyin = _pinyin(question)
-        for n in self.sizes["pinyin"]:
-            for i in range(0, len(question) - n + 1):
-                window = question[i:i + n]
-                if not all(_CJK.match(c) for c in window):
-                    continue
-                for surface in self.tables.by_pinyin.get(q_pinyin[i:i + n], []):
-                    if surface.text != window:
-                        out.append(self._mention(surface, window, i, i + n, 0.9, question))
+        for i, window in _windows(question, self.tables.sizes["pinyin"]):
+            if not all(_CJK.match(c) for c in window):
+                continue
+            for surface in self.tables.by_pinyin.get(q_pinyin[i:i + len(window)], []):
+                if surface.text != window:
+                    out.append(self._mention(surface, window, i, i + len(window), 0.9, question))
         return out + self._one_edit(question) + self._place_substitution(question)
 
     def _one_edit(self, question: str) -> list[OfficeMention]:
@@ -241,7 +240,7 @@ class OfficeResolver:
         Candidates come from the deletion neighbourhood: a window and a name within one edit share a key
         (the name itself, the window itself, or both with one character deleted)."""
         out = []
-        for i, window in _windows(question, self.sizes["near"]):
+        for i, window in _windows(question, self.tables.sizes["near"]):
             if not all(_CJK.match(c) for c in window):
                 continue
             keys = dict.fromkeys([window] + [window[:j] + window[j + 1:] for j in range(1, len(window))])
@@ -259,7 +258,7 @@ class OfficeResolver:
         among the first two characters of a name of 3+ characters, unless the window is itself another
         real place (安阳市 is not a misspelt 洛阳市)."""
         out = []
-        for start, tail in _windows(question, self.sizes["tail"]):
+        for start, tail in _windows(question, self.tables.sizes["tail"]):
             i = start - 2
             for surface in self.tables.by_tail.get(tail, []) if i >= 0 else []:
                 n = len(surface.text)

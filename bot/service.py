@@ -48,7 +48,7 @@ class QuestionAnswerer:
         self._index_lock = threading.Lock()  # two first questions at once must not build two indexes
         self.chat = chat if chat is not None else (ChatAssistant.from_settings(settings)
                                                    if settings.bot.llm_model else None)
-        self._catalog: int | None = None
+        self._store_version: int | None = None
         self._label_vectors: tuple[list[str], np.ndarray] | None = None
         self.refresh()
 
@@ -72,7 +72,7 @@ class QuestionAnswerer:
 
     def refresh(self) -> None:
         """Re-read offices and reports from the store (after an ingest)."""
-        self._catalog = self.store.version()
+        self._store_version = self.store.version()
         offices = self.store.offices()
         self.offices = {o.org: o for o in offices}
         self.records = {r.report_id: r for r in self.store.reports()}
@@ -89,7 +89,7 @@ class QuestionAnswerer:
                                     text_figure=self.narrative.answer)
 
     def _refresh_if_changed(self) -> None:
-        if self.store.version() != self._catalog:
+        if self.store.version() != self._store_version:
             self.refresh()
 
     # ------------------------------------------------------------------ asking

@@ -55,6 +55,7 @@ offices_table = sa.Table(
     sa.Column("region", sa.Text), sa.Column("is_government", sa.Boolean),
 )  # fmt: skip
 
+_STORE_VERSION = sa.text("SELECT version FROM store_version WHERE id = 1")
 _AGGREGATES = {"sum": sa.func.sum, "max": sa.func.max, "min": sa.func.min, "avg": sa.func.avg}
 
 
@@ -333,7 +334,7 @@ class FactStore:
     def version(self) -> int:
         """A number that changes with every committed write (by any process): cheap change detection."""
         with self._read() as conn:
-            return conn.execute(sa.text("SELECT version FROM store_version WHERE id = 1")).scalar_one()
+            return conn.execute(_STORE_VERSION).scalar_one()
 
     def generations(self, report_ids: Iterable[str] | None = None) -> dict[str, str]:
         """report_id → generation of its chunks in the section index, for the reports that exist now.
@@ -345,7 +346,7 @@ class FactStore:
                 return dict(conn.execute(query.where(reports_table.c.report_id.in_(list(report_ids)))).all())
         with self._read() as conn:
             # the version first: a write landing in between only makes the next call re-read
-            version = conn.execute(sa.text("SELECT version FROM store_version WHERE id = 1")).scalar_one()
+            version = conn.execute(_STORE_VERSION).scalar_one()
             cached = self._generations
             if cached is not None and cached[0] == version:
                 return cached[1]
