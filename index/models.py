@@ -4,7 +4,7 @@ from typing import Literal
 
 from pydantic import BaseModel, Field
 
-from parsers.models import Number
+from parsers.models import Number, quality_key
 
 
 class Chunk(BaseModel):
@@ -55,8 +55,8 @@ class ReportRecord(BaseModel):
 
     @property
     def parse_quality(self) -> tuple[int, int]:
-        """Sort key of competing parses of one report (lower is better): fewer doubtful cells, then more facts."""
-        return (self.n_ambiguous + self.n_missing, -self.n_facts)
+        """Sort key of competing parses of one report, the same as Report.parse_quality."""
+        return quality_key(self.n_ambiguous + self.n_missing, self.n_facts)
 
 
 class SourceFile(BaseModel):

@@ -31,6 +31,11 @@ class Fact(BaseModel):
     candidates: list[Number] = Field(default_factory=list, description="Possible values of an ambiguous cell.")
 
 
+def quality_key(doubtful: int, facts: int) -> tuple[int, int]:
+    """How two parses of one report are ranked (lower is better): fewer ambiguous or missing cells, then more facts."""
+    return (doubtful, -facts)
+
+
 class Check(BaseModel):
     rule: str = Field(description="Which consistency rule, e.g. 'T3 row new_requests: total = sum of applicants'.")
     ok: bool | None = Field(description="True holds, False broken, null not checkable (unknown cells).")
@@ -49,6 +54,10 @@ class Report(BaseModel):
     facts: list[Fact] = Field(default_factory=list)
     checks: list[Check] = Field(default_factory=list)
     warnings: list[str] = Field(default_factory=list)
+    text: str = Field(
+        "", exclude=True, repr=False,
+        description="The text the parser read (section and fact spans point into it); not serialised.",
+    )
 
     def fact(self, key: str) -> Fact | None:
         return next((f for f in self.facts if f.key == key), None)
@@ -56,6 +65,12 @@ class Report(BaseModel):
     def value(self, key: str) -> Number | None:
         fact = self.fact(key)
         return fact.value if fact else None
+
+    @property
+    def parse_quality(self) -> tuple[int, int]:
+        """Sort key of competing parses of one report (lower is better); see quality_key."""
+        doubtful = sum(1 for f in self.facts if f.status in ("ambiguous", "missing"))
+        return quality_key(doubtful, sum(1 for f in self.facts if f.status != "missing"))
 
     @property
     def checks_failed(self) -> list[Check]:

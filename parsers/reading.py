@@ -19,7 +19,6 @@ import zipfile
 from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Literal
 
 import charset_normalizer
 import docx
@@ -35,12 +34,10 @@ from pydantic import BaseModel, Field
 
 from govqa.errors import ParseError
 from govqa.settings import ParsingSettings
+from parsers.formats import FORMATS, SUFFIX_KIND, Kind, accepted_text
 
-Kind = Literal["txt", "md", "html", "pdf", "docx"]
-EXTENSIONS: dict[str, Kind] = {
-    ".txt": "txt", ".text": "txt", ".md": "md", ".markdown": "md", ".html": "html", ".htm": "html",
-    ".shtml": "html", ".xhtml": "html", ".pdf": "pdf", ".docx": "docx",
-}
+# The suffixes and kinds live in parsers/formats.py; this module has one reader per kind (see _READERS).
+EXTENSIONS = SUFFIX_KIND
 
 
 class Document(BaseModel):
@@ -70,8 +67,7 @@ def _kind_of(path: Path) -> Kind:
     if suffix == ".doc":
         raise ParseError("old binary Word .doc files are not supported; save it as .docx", path)
     if suffix not in EXTENSIONS:
-        known = ", ".join(sorted(EXTENSIONS))
-        raise ParseError(f"unsupported file type '{suffix or '(no extension)'}'; expected one of {known}", path)
+        raise ParseError(f"unsupported file type '{suffix or '(no extension)'}'; expected one of {accepted_text()}", path)
     return EXTENSIONS[suffix]
 
 
@@ -527,3 +523,5 @@ def _pdf_title(meta_title: str | None, lines: list[_PdfLine]) -> str | None:
 
 
 _READERS = {"txt": _read_txt, "md": _read_md, "html": _read_html, "pdf": _read_pdf, "docx": _read_docx}
+if set(_READERS) != {f.kind for f in FORMATS}:  # a format registered without a reader is a programming error
+    raise RuntimeError("parsers/formats.py and parsers/reading.py disagree on the readable kinds")

@@ -58,7 +58,7 @@ class ReportParser:
             warnings.extend(table_warnings)
         return Report(report_id=report_id_for(text), source=source, title=title, org=org,
                       region=region_chain(org), year=year, template=template, sections=sections, facts=facts,
-                      checks=run_checks(facts), warnings=warnings)
+                      checks=run_checks(facts), warnings=warnings, text=text)
 
     def _tables(self, text: str, sections, template: str):
         limit = self.settings.max_segmentations
