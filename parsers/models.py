@@ -4,6 +4,10 @@ from typing import Literal
 
 from pydantic import BaseModel, Field
 
+TableKey = Literal["T2", "T3", "T4"]
+FactStatus = Literal["ok", "blank", "ambiguous", "missing"]
+TemplateVersion = Literal["v2019", "v2021", "pre2019", "unknown"]
+
 Number = int | float
 
 
@@ -18,7 +22,7 @@ class Section(BaseModel):
 
 class Fact(BaseModel):
     key: str = Field(description="Canonical key, e.g. T3/new_requests/total.")
-    table: Literal["T2", "T3", "T4"]
+    table: TableKey
     row: str
     col: str
     value: Number | None = Field(description="The number; null for a blank or ambiguous cell.")
@@ -27,7 +31,7 @@ class Fact(BaseModel):
     col_label: str = Field(description="Canonical column label.")
     span: tuple[int, int] | None = Field(None, description="Character span of the row in the report text.")
     line: int | None = Field(None, description="1-based line of the row in the report text.")
-    status: Literal["ok", "blank", "ambiguous", "missing"] = "ok"
+    status: FactStatus = "ok"
     candidates: list[Number] = Field(default_factory=list, description="Possible values of an ambiguous cell.")
 
 
@@ -49,7 +53,7 @@ class Report(BaseModel):
     org: str = Field(description="Full issuing office.")
     region: list[str] = Field(default_factory=list, description="Region chain where known: province, city, county.")
     year: int | None
-    template: Literal["v2019", "v2021", "pre2019", "unknown"]
+    template: TemplateVersion
     sections: list[Section] = Field(default_factory=list)
     facts: list[Fact] = Field(default_factory=list)
     checks: list[Check] = Field(default_factory=list)
