@@ -29,12 +29,18 @@ class Fact(BaseModel):
     line: int | None = Field(None, description="1-based line of the row in the report text.")
     status: Literal["ok", "blank", "ambiguous", "missing"] = "ok"
     candidates: list[Number] = Field(default_factory=list, description="Possible values of an ambiguous cell.")
+    kind: Literal["count", "amount", "signed"] = Field("count", description="The template's kind of the cell.")
+    unit: str | None = Field(None, description="Unit of value: the template's 万元 for money, none for counts.")
+    printed_unit: str | None = Field(None, description="Money unit as the report printed it (元/万元/亿元); "
+                                                       "value is converted from it, raw keeps the printed text.")
+    split: bool = Field(False, description="Cut from run-together digits (inferred), not read from its own cell.")
 
 
 class Check(BaseModel):
     rule: str = Field(description="Which consistency rule, e.g. 'T3 row new_requests: total = sum of applicants'.")
     ok: bool | None = Field(description="True holds, False broken, null not checkable (unknown cells).")
     detail: str
+    cells: list[str] = Field(default_factory=list, description="Keys of the cells in the broken instances.")
 
 
 class Report(BaseModel):
