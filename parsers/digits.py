@@ -58,7 +58,7 @@ class RowCells:
     run_together: str = ""
     note: str = ""
     units: list[str | None] = field(default_factory=list)  # money: the unit each value was printed in
-    split: bool = False  # the values were cut from run-together digits (an inference, not a printed cell)
+    split: str = ""  # cut from run-together digits: "by_arithmetic" (the row's own rule confirms it) or "by_kinds"
 
     def __post_init__(self) -> None:
         if not self.units:
@@ -252,6 +252,7 @@ def _segment(tokens: list[_Token], specs: list[CellSpec], row_ok: Callable[[list
              limit: int) -> RowCells:
     n = len(specs)
     joined = "".join(_printed(t) for t in tokens)
+    how = "by_arithmetic" if row_ok is not None else "by_kinds"
     for leftover in (False, True):
         options = []
         for cut in _cuts(tokens, specs, limit, leftover):
@@ -261,21 +262,21 @@ def _segment(tokens: list[_Token], specs: list[CellSpec], row_ok: Callable[[list
         if options:
             break
     if not options:
-        return RowCells([None] * n, [joined] * n, ["missing"] * n, run_together=joined, split=True,
+        return RowCells([None] * n, [joined] * n, ["missing"] * n, run_together=joined, split=how,
                         note=f"cannot split '{joined}' into {n} cells of their kinds that satisfy the table's "
                              "arithmetic")
     units = [(u or s.unit) if s.kind == AMOUNT else None for (_, u), s in zip(options[0][0], specs)]
     if len(options) == 1 and not leftover:
         cut, values = options[0]
         return RowCells(values, [p + (u or "") for p, u in cut], ["ok"] * n, run_together=joined, units=units,
-                        split=True)
+                        split=how)
     cells = resolve_candidates([v for _, v in options], [[p + (u or "") for p, u in c] for c, _ in options], joined)
     if leftover:  # digits the row cannot account for: no cell cut from them is certain
         cells.status = ["ambiguous"] * n
         cells.values = [None] * n
         cells.raws = [joined] * n
         cells.note = f"digits after the row's last cell in '{joined}'"
-    cells.units = units
+    cells.units, cells.split = units, how
     return cells
 
 
@@ -295,4 +296,4 @@ def resolve_candidates(vectors: list[list[Number]], cuts: list[list[str]] | None
             values.append(None)
             raws.append(joined)
             status.append("ambiguous")
-    return RowCells(values, raws, status, candidates=vectors, run_together=joined, split=True)
+    return RowCells(values, raws, status, candidates=vectors, run_together=joined, split="by_arithmetic")

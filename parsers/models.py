@@ -33,7 +33,9 @@ class Fact(BaseModel):
     unit: str | None = Field(None, description="Unit of value: the template's 万元 for money, none for counts.")
     printed_unit: str | None = Field(None, description="Money unit as the report printed it (元/万元/亿元); "
                                                        "value is converted from it, raw keeps the printed text.")
-    split: bool = Field(False, description="Cut from run-together digits (inferred), not read from its own cell.")
+    split: Literal["", "by_arithmetic", "by_kinds"] = Field(
+        "", description="Cut from run-together digits, not read from its own cell: by_arithmetic when the only "
+                        "cut satisfying its row's own rule, by_kinds when only the cells' kinds chose it.")
 
 
 class Check(BaseModel):

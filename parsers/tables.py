@@ -81,7 +81,7 @@ def _facts(table: str, loc: LocatedRow, cols: list[str], col_labels: list[str], 
                           span=(loc.start, loc.region_end), line=_line(text, loc.start), status=cells.status[i],
                           candidates=cands, kind=specs[i].kind, unit=TEMPLATE_UNIT if money else None,
                           printed_unit=cells.units[i] if money and cells.values[i] is not None or money and cands
-                          else None, split=cells.split and cells.status[i] != "blank"))
+                          else None, split=cells.split if cells.status[i] != "blank" else ""))
     return facts
 
 
