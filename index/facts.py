@@ -47,7 +47,8 @@ facts_table = sa.Table(
     sa.Column("tbl", sa.Text), sa.Column("row", sa.Text), sa.Column("col", sa.Text), sa.Column("value", sa.Numeric),
     sa.Column("raw", sa.Text), sa.Column("label", sa.Text), sa.Column("col_label", sa.Text),
     sa.Column("status", sa.Text), sa.Column("candidates", sa.Text), sa.Column("span_start", sa.Integer),
-    sa.Column("span_end", sa.Integer), sa.Column("line", sa.Integer),
+    sa.Column("span_end", sa.Integer), sa.Column("line", sa.Integer), sa.Column("unit", sa.Text),
+    sa.Column("printed_unit", sa.Text),
 )  # fmt: skip
 offices_table = sa.Table(
     "offices", _md,
@@ -280,7 +281,7 @@ class FactStore:
             "value": fact.value, "raw": fact.raw, "label": fact.label, "col_label": fact.col_label,
             "status": fact.status, "candidates": _dumps(fact.candidates),
             "span_start": fact.span[0] if fact.span else None, "span_end": fact.span[1] if fact.span else None,
-            "line": fact.line,
+            "line": fact.line, "unit": fact.unit, "printed_unit": fact.printed_unit,
         }  # fmt: skip
 
     # ------------------------------------------------------------------ reads

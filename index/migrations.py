@@ -119,9 +119,17 @@ _V2 = [
     "INSERT INTO store_version (id, version) VALUES (1, 0)",
 ]
 
+# Money cells say their unit: values are in the template's 万元 (unit), and the unit the report printed
+# (元/万元/亿元, printed_unit) is kept beside the raw text it was converted from.
+_V3 = [
+    "ALTER TABLE facts ADD COLUMN unit TEXT",
+    "ALTER TABLE facts ADD COLUMN printed_unit TEXT",
+]
+
 MIGRATIONS: list[tuple[int, str, list[str]]] = [
     (1, "reports, sources, facts, offices; fact_values and report_t3_totals views", _V1),
     (2, "store_version: a counter bumped by every write transaction", _V2),
+    (3, "facts.unit and facts.printed_unit: the unit of money cells, as stored and as printed", _V3),
 ]
 
 _LEDGER = """CREATE TABLE IF NOT EXISTS schema_migrations (

@@ -1,23 +1,50 @@
-"""Cells of a table row: numbers as printed, blanks, and run-together digits.
+"""Cells of a table row: numbers as printed, blanks, units, and run-together digits — read by kind.
+
+Every cell has a kind from the template (parsers/template.py): a count is a non-negative integer, an
+amount a non-negative decimal of money, a signed cell (本年增/减 only) an integer that may carry a sign.
+Printed forms are normalised first: full-width digits, thousands separators (1,234 / 1，234), spaces
+inside a number in one cell, and the blank marks (—, -, /, 无, empty) that mean "nothing printed".
 
 Crawled pages lose the separators between cells (``21710000218`` is 217 | 1 | 0 | 0 | 0 | 0 | 218).
-We enumerate every way to cut the digits into the row's cells (no leading zeros, since a printed
-``07`` does not happen) and keep the cuts that satisfy the template's own arithmetic.
+We enumerate every way to cut the digits into the row's cells such that each piece is a number of its
+cell's kind — no leading zeros, a sign only at the start of a signed cell, decimals only in an amount
+and never more than its unit is printed with — and keep the cuts that satisfy the template's own
+arithmetic. When more than one cut is left the cells they disagree on stay ambiguous with candidates.
 """
 
 import re
+import unicodedata
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from decimal import Decimal
 
 from parsers.models import Number
+from parsers.template import AMOUNT, COUNT, MONEY_UNITS, SIGNED, TEMPLATE_UNIT
 
-NUMBER = re.compile(r"[-+]?\d+(?:\.\d+)?")
-_SEPARATED = re.compile(r"[\t|]")
+_SEPARATED = re.compile(r"[\t|｜]")
+BLANK_MARKS = frozenset({"", "-", "--", "—", "——", "–", "/", "无", "－", "／", "空"})
+_UNIT = r"(亿元|万元|元)"
+_CELL_NUMBER = re.compile(r"([-+]?)(\d{1,3}(?:,\d{3})+|\d+)(\.\d+)?" + _UNIT + r"?")
+_NOTE = re.compile(r"[（(][^（）()]*[\u4e00-\u9fff][^（）()]*[）)]")
+_THOUSANDS = re.compile(r"(?<![\d.])\d{1,3}(?:,\d{3})+(?![\d,])")
+# In text that is not split into cells: a number (its unit printed after it), or a blank mark standing alone.
+_TOKEN = re.compile(r"[-+]?\d+(?:\.\d+)?" + _UNIT + r"?|(?<!\S)(?:—+|-|–|/|无)(?!\S)")
+_PIECE = {
+    COUNT: re.compile(r"0|[1-9]\d*"),
+    SIGNED: re.compile(r"[-+]?(?:0|[1-9]\d*)"),
+}
 
 
-def to_number(raw: str) -> Number:
-    text = raw.lstrip("+")
-    return float(text) if "." in text else int(text)
+@dataclass(frozen=True)
+class CellSpec:
+    """What one cell may hold: its kind and, for money, the unit the table prints it in."""
+
+    kind: str = COUNT
+    unit: str | None = None  # money unit printed in the row label or column header; None: the template's
+
+    @property
+    def money_unit(self) -> str:
+        return self.unit or TEMPLATE_UNIT
 
 
 @dataclass
@@ -30,49 +57,59 @@ class RowCells:
     candidates: list[list[Number]] = field(default_factory=list)  # whole-row candidate vectors if ambiguous
     run_together: str = ""
     note: str = ""
+    units: list[str | None] = field(default_factory=list)  # money: the unit each value was printed in
+    split: str = ""  # cut from run-together digits: "by_arithmetic" (the row's own rule confirms it) or "by_kinds"
+
+    def __post_init__(self) -> None:
+        if not self.units:
+            self.units = [None] * len(self.values)
 
 
-def _splits(token: str) -> Iterator[list[str]]:
-    """Every way of cutting a digit string into numbers without leading zeros."""
-    if not token:
-        yield []
-        return
-    if token[0] == "0":
-        for rest in _splits(token[1:]):
-            yield ["0", *rest]
-        return
-    for i in range(1, len(token) + 1):
-        for rest in _splits(token[i:]):
-            yield [token[:i], *rest]
+def normalise(text: str) -> str:
+    """Full-width digits and punctuation to ASCII; 1,234 and 1，234 lose their thousands separators."""
+    text = unicodedata.normalize("NFKC", text).replace("\u3000", " ")
+    return _THOUSANDS.sub(lambda m: m.group(0).replace(",", ""), text)
 
 
-def _segmentations(tokens: list[str], n: int, limit: int) -> Iterator[list[str]]:
-    """Cuts of the tokens (boundaries between tokens are kept) into exactly n cells."""
+def _decimals(number: str) -> int:
+    return len(number.partition(".")[2])
 
-    def walk(i: int, acc: list[str]) -> Iterator[list[str]]:
-        if len(acc) > n:
-            return
-        if i == len(tokens):
-            if len(acc) == n:
-                yield acc
-            return
-        tok = tokens[i]
-        whole, dot, fraction = tok.partition(".")
-        if not whole.isdigit():
-            yield from walk(i + 1, [*acc, tok])
-            return
-        for parts in _splits(whole):
-            if dot:  # only the last cell cut from "…432.52" can carry the decimals
-                parts = [*parts[:-1], parts[-1] + dot + fraction]
-            if len(acc) + len(parts) + (len(tokens) - i - 1) <= n:
-                yield from walk(i + 1, acc + parts)
 
-    count = 0
-    for cut in walk(0, []):
-        count += 1
-        if count > limit:
-            return
-        yield cut
+def to_value(number: str, spec: CellSpec, printed_unit: str | None = None) -> Number:
+    """The number in the template's unit: money printed in 元 or 亿元 is converted to 万元 exactly."""
+    text = number.lstrip("+")
+    if spec.kind != AMOUNT:
+        return int(text) if "." not in text else float(text)
+    factor = Decimal(MONEY_UNITS[printed_unit or spec.money_unit][0])
+    value = Decimal(text) * factor
+    return int(value) if value == value.to_integral_value() else float(value)
+
+
+def fits(piece: str, spec: CellSpec, printed_unit: str | None = None) -> bool:
+    """Is the digit string a number of the cell's kind (and of its unit's precision)?"""
+    if spec.kind != AMOUNT:
+        return bool(_PIECE[spec.kind].fullmatch(piece)) and printed_unit is None
+    whole, dot, fraction = piece.partition(".")
+    if not _PIECE[COUNT].fullmatch(whole) or (dot and not fraction.isdigit()):
+        return False
+    return len(fraction) <= MONEY_UNITS[printed_unit or spec.money_unit][1]
+
+
+@dataclass(frozen=True)
+class _Token:
+    number: str  # digits, maybe a sign and decimals; "" for a blank mark
+    unit: str | None = None
+
+
+def tokens_of(region: str) -> list[_Token]:
+    """Numbers (with any unit printed after them) and standalone blank marks, in order."""
+    out = []
+    for m in _TOKEN.finditer(normalise(_NOTE.sub(" ", region))):
+        text = m.group(0)
+        unit = m.group(1)
+        out.append(_Token(text[: len(text) - len(unit)] if unit else text, unit) if text[0] not in "—–/无"
+                   and text != "-" else _Token(""))
+    return out
 
 
 def split_cells(region: str) -> list[str] | None:
@@ -92,48 +129,155 @@ def _trim(cells: list[str], n: int) -> list[str]:
     return cells
 
 
-def read_row(region: str, n: int, row_ok: Callable[[list[Number]], bool] | None, limit: int) -> RowCells:
-    """Interpret the text after a row label as n cells."""
+_CELL_CORE = re.compile(r"[-+]?\d[\d,]*(?:\.\d+)?" + _UNIT + "?")
+
+
+def _cell_text(cell: str) -> str | None:
+    """A separated cell as a number text ('' = blank or words only), or None when it holds no one number.
+
+    A cell may share its text with the rest of a label (``0三、本年度办理结果`` once line ends are
+    removed): the words around the one number are dropped, as they carry no value.
+    """
+    text = re.sub(r"\s+", "", normalise(_NOTE.sub("", cell)))
+    if text in BLANK_MARKS or not re.search(r"\d", text):
+        return ""
+    if _CELL_NUMBER.fullmatch(text):
+        return text
+    found = list(_CELL_CORE.finditer(text))
+    if len(found) == 1 and _CELL_NUMBER.fullmatch(found[0].group(0)):
+        return found[0].group(0)
+    return None
+
+
+def read_row(region: str, specs: list[CellSpec], row_ok: Callable[[list[Number]], bool] | None,
+             limit: int) -> RowCells:
+    """Interpret the text after a row label as len(specs) cells of the given kinds."""
+    n = len(specs)
     cells = split_cells(region)
-    if cells is not None and all(c == "" or NUMBER.fullmatch(c) for c in cells):
-        cells = _trim(cells, n)
-        filled = [c for c in cells if c]
-        if not filled:
-            return RowCells([None] * n, [""] * n, ["blank"] * n)
-        if len(cells) == n:
-            return _positional(cells, n)
-        if len(filled) > n:
-            return _positional(filled, n)
-    tokens = NUMBER.findall(region)
-    if not tokens:
+    if cells is not None:
+        texts = [_cell_text(c) for c in cells]
+        if all(t is not None for t in texts):
+            texts = _trim([t for t in texts if t is not None], n)
+            filled = [t for t in texts if t]
+            if not filled:
+                return RowCells([None] * n, [""] * n, ["blank"] * n)
+            if len(texts) == n or len(filled) > n:
+                return _positional([_token_of_cell(t) for t in (texts if len(texts) == n else filled)], specs)
+    tokens = tokens_of(region)
+    if not any(t.number for t in tokens):
         return RowCells([None] * n, [""] * n, ["blank"] * n)
-    if len(tokens) >= n:
-        return _positional(tokens, n)
-    return _segment(tokens, n, row_ok, limit)
+    if len(tokens) >= n and all(not t.number or fits(t.number, s, t.unit) for t, s in zip(tokens, specs)):
+        return _positional(tokens, specs)
+    return _segment([t for t in tokens if t.number], specs, row_ok, limit)
 
 
-def _positional(cells: list[str], n: int) -> RowCells:
-    used = (cells + [""] * n)[:n]
-    values = [to_number(c) if c else None for c in used]
-    status = ["ok" if c else "blank" for c in used]
-    note = f"{len(cells) - n} extra trailing cell(s) ignored" if len(cells) > n and any(cells[n:]) else ""
-    return RowCells(values, used, status, note=note)
+def _token_of_cell(text: str) -> _Token:
+    if not text:
+        return _Token("")
+    m = _CELL_NUMBER.fullmatch(text)
+    return _Token(m.group(1) + m.group(2).replace(",", "") + (m.group(3) or ""), m.group(4))
 
 
-def _segment(tokens: list[str], n: int, row_ok: Callable[[list[Number]], bool] | None, limit: int) -> RowCells:
-    joined = "".join(tokens)
-    options = []
-    for cut in _segmentations(tokens, n, limit):
-        values = [to_number(c) for c in cut]
-        if row_ok is None or row_ok(values):
-            options.append((cut, values))
-    if len(options) == 1:
-        cut, values = options[0]
-        return RowCells(values, cut, ["ok"] * n, run_together=joined)
+def _printed(token: _Token) -> str:
+    return token.number + (token.unit or "")
+
+
+def _positional(tokens: list[_Token], specs: list[CellSpec]) -> RowCells:
+    """One token per cell; a token that is not a number of its cell's kind is never stored as ok."""
+    n = len(specs)
+    used = (tokens + [_Token("")] * n)[:n]
+    values: list[Number | None] = []
+    status: list[str] = []
+    bad: list[str] = []
+    for i, (token, spec) in enumerate(zip(used, specs)):
+        if not token.number:
+            values.append(None)
+            status.append("blank")
+        elif fits(token.number, spec, token.unit):
+            values.append(to_value(token.number, spec, token.unit))
+            status.append("ok")
+        else:
+            values.append(None)
+            status.append("ambiguous")
+            bad.append(f"cell {i + 1} '{_printed(token)}' is not a {_kind_words(spec)}")
+    extra = f"{len(tokens) - n} extra trailing cell(s) ignored" if any(t.number for t in tokens[n:]) else ""
+    units = [_unit_of(t, s) for t, s in zip(used, specs)]
+    return RowCells(values, [_printed(t) for t in used], status, note="; ".join(filter(None, bad + [extra])),
+                    units=units)
+
+
+def _kind_words(spec: CellSpec) -> str:
+    if spec.kind == AMOUNT:
+        return f"non-negative amount of at most {MONEY_UNITS[spec.money_unit][1]} decimals in {spec.money_unit}"
+    return "non-negative integer" if spec.kind == COUNT else "signed integer"
+
+
+def _unit_of(token: _Token, spec: CellSpec) -> str | None:
+    return (token.unit or spec.unit) if spec.kind == AMOUNT and token.number else None
+
+
+def _cuts(tokens: list[_Token], specs: list[CellSpec], limit: int, leftover: bool) -> Iterator[list[tuple[str, str | None]]]:
+    """Cuts of the tokens into exactly len(specs) pieces, each a number of its cell's kind.
+
+    A cut never crosses a token boundary (a space, a label, a unit). With leftover, digits after the
+    last cell may remain unused (a decimal that ran into whatever the crawler printed next).
+    """
+    n = len(specs)
+    count = 0
+
+    def walk(t: int, pos: int, acc: list[tuple[str, str | None]]) -> Iterator[list[tuple[str, str | None]]]:
+        if len(acc) == n:
+            # Left-over digits only where a decimal ran on into what follows, or as whole tokens.
+            if t == len(tokens) or leftover and (pos == 0 or "." in acc[-1][0]):
+                yield acc
+            return
+        if t == len(tokens) or n - len(acc) < len(tokens) - t and not leftover:
+            return
+        tok = tokens[t]
+        for end in range(pos + 1, len(tok.number) + 1):
+            piece = tok.number[pos:end]
+            at_end = end == len(tok.number)
+            if fits(piece, specs[len(acc)], tok.unit if at_end else None):
+                nxt = (t + 1, 0) if at_end else (t, end)
+                yield from walk(*nxt, acc + [(piece, tok.unit if at_end else None)])
+
+    for cut in walk(0, 0, []):
+        count += 1
+        if count > limit:
+            return
+        yield cut
+
+
+def _segment(tokens: list[_Token], specs: list[CellSpec], row_ok: Callable[[list[Number]], bool] | None,
+             limit: int) -> RowCells:
+    n = len(specs)
+    joined = "".join(_printed(t) for t in tokens)
+    how = "by_arithmetic" if row_ok is not None else "by_kinds"
+    for leftover in (False, True):
+        options = []
+        for cut in _cuts(tokens, specs, limit, leftover):
+            values = [to_value(p, s, u) for (p, u), s in zip(cut, specs)]
+            if row_ok is None or row_ok(values):
+                options.append((cut, values))
+        if options:
+            break
     if not options:
-        return RowCells([None] * n, [joined] * n, ["missing"] * n, run_together=joined,
-                        note=f"cannot split '{joined}' into {n} cells that satisfy the table's arithmetic")
-    return resolve_candidates([v for _, v in options], [c for c, _ in options], joined)
+        return RowCells([None] * n, [joined] * n, ["missing"] * n, run_together=joined, split=how,
+                        note=f"cannot split '{joined}' into {n} cells of their kinds that satisfy the table's "
+                             "arithmetic")
+    units = [(u or s.unit) if s.kind == AMOUNT else None for (_, u), s in zip(options[0][0], specs)]
+    if len(options) == 1 and not leftover:
+        cut, values = options[0]
+        return RowCells(values, [p + (u or "") for p, u in cut], ["ok"] * n, run_together=joined, units=units,
+                        split=how)
+    cells = resolve_candidates([v for _, v in options], [[p + (u or "") for p, u in c] for c, _ in options], joined)
+    if leftover:  # digits the row cannot account for: no cell cut from them is certain
+        cells.status = ["ambiguous"] * n
+        cells.values = [None] * n
+        cells.raws = [joined] * n
+        cells.note = f"digits after the row's last cell in '{joined}'"
+    cells.units, cells.split = units, how
+    return cells
 
 
 def resolve_candidates(vectors: list[list[Number]], cuts: list[list[str]] | None, joined: str) -> RowCells:
@@ -152,4 +296,4 @@ def resolve_candidates(vectors: list[list[Number]], cuts: list[list[str]] | None
             values.append(None)
             raws.append(joined)
             status.append("ambiguous")
-    return RowCells(values, raws, status, candidates=vectors, run_together=joined)
+    return RowCells(values, raws, status, candidates=vectors, run_together=joined, split="by_arithmetic")

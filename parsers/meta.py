@@ -115,6 +115,51 @@ def detect_template(year: int | None, text: str) -> str:
     return "v2019" if year < 2021 else "v2021"
 
 
-def looks_like_report(title: str) -> bool:
-    """A disclosure report says what it is in its title; a page that merely mentions one does not."""
-    return bool(_REPORT_WORDS.search(title))
+# What a disclosure report is, in the words offices really use. The title names the subject (政府信息公开,
+# 信息工作公开, 工作公开) and a genre (年度报告, 年报, 工作报告, 情况总结), or ends on the subject alone.
+_TITLE_SUBJECT = re.compile(r"信\s*息.{0,4}公\s*开|工\s*作\s*公\s*开|政\s*务\s*公\s*开")
+_TITLE_GENRE = re.compile(r"年\s*度\s*报\s*告|年\s*报|报\s*告|总\s*结|公\s*开\s*$")
+# The body calls itself the report (本报告, 本年报, …年度报告由五个部分组成, 现将…情况总结如下).
+_BODY_WORDS = re.compile(r"本(?:年度)?报告|本年报|信息公开.{0,16}(?:年度报告|年报|工作报告|情况总结|工作总结)"
+                         r"|(?:总结|汇报|报告)如下")
+# The template's (and the 2008 regulation's) section topics, printed as numbered headings.
+_HEADING_TOPICS = (r"主动公开", r"依申请公开|收到和处理.{0,12}申请", r"行政复议|行政诉讼", r"收费(?:及|和)?减免",
+                   r"存在的?(?:主要)?(?:问题|不足)", r"其他需要报告")
+_NUMBERED = r"(?<![\u4e00-\u9fff])[一二三四五六七八九十]\s*[、.．]\s*[^\n。]{0,16}?"
+_TABLE_WORDS = re.compile(r"本\s*年\s*新\s*收|第\s*二\s*十\s*条|申\s*请\s*人\s*情\s*况")
+
+
+def report_evidence(title: str, text: str) -> dict[str, bool]:
+    """What shows a document is a disclosure annual report: its title, its body's words, its headings, its tables."""
+    body = squeeze(text)
+    topics = sum(1 for t in _HEADING_TOPICS if re.search(_NUMBERED + "(?:" + t + ")", body))
+    return {
+        "title": bool(_YEAR.search(title) or _CN_YEAR.search(title)) and bool(_TITLE_SUBJECT.search(title))
+        and bool(_TITLE_GENRE.search(title)),
+        "body": bool(_BODY_WORDS.search(body)) and "信息公开" in body,
+        "headings": topics >= 2,
+        "tables": bool(_TABLE_WORDS.search(body)),
+    }
+
+
+_MISSING = {
+    "title": "its title '{title}' names no 信息公开 report of a year",
+    "body": "the body never calls itself a 年度报告/本报告",
+    "headings": "no section headings of the report (主动公开…, 依申请公开…, 行政复议…)",
+    "tables": "no statistical tables (第二十条…, 本年新收…)",
+}
+
+
+def looks_like_report(title: str, text: str = "") -> bool:
+    """A report by what it is: a title naming a year's 信息公开 report, or, under an odd title, two of its
+    other signs (its own report wording, the report's section headings, its tables). A page that merely
+    mentions the regulation or one heading is not."""
+    found = report_evidence(title, text)
+    return found["title"] or sum(found[k] for k in ("body", "headings", "tables")) >= 2
+
+
+def why_not_report(title: str, text: str) -> str:
+    """The refusal, naming what is missing."""
+    found = report_evidence(title, text)
+    missing = [_MISSING[k].format(title=title[:40]) for k, ok in found.items() if not ok]
+    return "not a government information disclosure annual report: " + "; ".join(missing)

@@ -33,6 +33,13 @@ class Fact(BaseModel):
     line: int | None = Field(None, description="1-based line of the row in the report text.")
     status: FactStatus = "ok"
     candidates: list[Number] = Field(default_factory=list, description="Possible values of an ambiguous cell.")
+    kind: Literal["count", "amount", "signed"] = Field("count", description="The template's kind of the cell.")
+    unit: str | None = Field(None, description="Unit of value: the template's 万元 for money, none for counts.")
+    printed_unit: str | None = Field(None, description="Money unit as the report printed it (元/万元/亿元); "
+                                                       "value is converted from it, raw keeps the printed text.")
+    split: Literal["", "by_arithmetic", "by_kinds"] = Field(
+        "", description="Cut from run-together digits, not read from its own cell: by_arithmetic when the only "
+                        "cut satisfying its row's own rule, by_kinds when only the cells' kinds chose it.")
 
 
 def quality_key(doubtful: int, facts: int) -> tuple[int, int]:
@@ -44,6 +51,7 @@ class Check(BaseModel):
     rule: str = Field(description="Which consistency rule, e.g. 'T3 row new_requests: total = sum of applicants'.")
     ok: bool | None = Field(description="True holds, False broken, null not checkable (unknown cells).")
     detail: str
+    cells: list[str] = Field(default_factory=list, description="Keys of the cells in the broken instances.")
 
 
 class Report(BaseModel):

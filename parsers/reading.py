@@ -227,6 +227,7 @@ _BLOCK = {
 }
 _REPORT_TABLE = re.compile(r"第二十条|本年新收|行政复议|予以公开|申请人情况")
 _SECTION_MARKERS = ("总体情况", "主动公开政府信息情况", "收到和处理政府信息公开申请", "存在的主要问题")
+_NUMBERED_HEADINGS = ("一、", "二、", "三、")
 _SKIPPED_STRINGS = (Comment, Declaration, Doctype, ProcessingInstruction)
 
 
@@ -265,6 +266,9 @@ def _content_root(soup: BeautifulSoup) -> Tag:
     tables = [t for t in body.find_all("table") if _REPORT_TABLE.search(_squeezed(t))]
     body_text = _squeezed(body)
     markers = [m for m in _SECTION_MARKERS if m in body_text]
+    # The numbered headings too: an opening paragraph that lists the report's parts names every section
+    # marker, and would otherwise be taken for the whole report.
+    markers += [m for m in _NUMBERED_HEADINGS if m in body_text]
     if len(tables) + len(markers) < 2:
         return body  # one anchor alone would shrink the root to that heading or table
     node = body

@@ -6,9 +6,10 @@ from pathlib import Path
 
 from govqa.errors import NotAReportError, ParseError
 from govqa.settings import ParsingSettings
-from parsers.checks import run_checks
+from parsers.checks import revalidate, run_checks
 from parsers.gazetteer import region_chain
-from parsers.meta import complete_org, detect_template, find_title, find_year, looks_like_report, title_org
+from parsers.meta import (complete_org, detect_template, find_title, find_year, looks_like_report, title_org,
+                          why_not_report)
 from parsers.models import Report
 from parsers.sections import find_sections, section_bounds
 from parsers.tables import parse_t2, parse_t3, parse_t4
@@ -39,9 +40,8 @@ class ReportParser:
         if not text.strip():
             raise ParseError("the file is empty (no text could be extracted)", source)
         title = find_title(text, title_hint)
-        if not looks_like_report(title):
-            raise NotAReportError("not a government information disclosure annual report "
-                             f"(its title '{title[:40]}' does not name a 政府信息公开…年度报告)", source)
+        if not looks_like_report(title, text):
+            raise NotAReportError(why_not_report(title, text), source)
         year = find_year(title, text)
         template = detect_template(year, text)
         context = "\n".join(page_headers or []) + "\n" + text
@@ -56,9 +56,11 @@ class ReportParser:
         if template in ("v2019", "v2021"):
             facts, table_warnings = self._tables(text, sections, template)
             warnings.extend(table_warnings)
+        checks = run_checks(facts)  # as read: a report that breaks a rule keeps the violation on record
+        warnings.extend(revalidate(facts, checks))
         return Report(report_id=report_id_for(text), source=source, title=title, org=org,
                       region=region_chain(org), year=year, template=template, sections=sections, facts=facts,
-                      checks=run_checks(facts), warnings=warnings, text=text)
+                      checks=checks, warnings=warnings, text=text)
 
     def _tables(self, text: str, sections, template: str):
         limit = self.settings.max_segmentations

@@ -44,10 +44,18 @@ _GENERIC_TEXT = r"[^\s。，,（(\d：:]{1,30}"
 
 
 def _generic_heads(text: str) -> list[tuple[str, str, int, int]]:
-    """Headings 一、二、… in increasing order, whatever their wording (pre-2019 reports)."""
+    """Headings 一、二、… in increasing order, whatever their wording (pre-2019 reports).
+
+    Some offices open with an unnumbered overview and number from 二、 on (质监局 2011): the longer of
+    the runs from 一 and from 二 wins.
+    """
+    return max((_numbered_run(text, NUMERALS[first:]) for first in (0, 1)), key=len)
+
+
+def _numbered_run(text: str, numerals: str) -> list[tuple[str, str, int, int]]:
     heads = []
     pos = 0
-    for number in NUMERALS:
+    for number in numerals:
         # Crawled pages glue a heading to whatever preceded it ("…@163.com一、概述"); only a CJK
         # character before the numeral (其一、, 第一、) makes it prose rather than a heading.
         m = _heading_regex(number, _GENERIC_TEXT, r"(?<![\u4e00-\u9fff])").search(text, pos)

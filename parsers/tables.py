@@ -8,13 +8,16 @@ import itertools
 import re
 from dataclasses import dataclass
 
-from parsers.digits import RowCells, read_row, resolve_candidates
+from parsers.digits import CellSpec, RowCells, read_row, resolve_candidates
 from parsers.models import Fact, Number
-from parsers.template import (T2_COLUMNS, T3_COLUMNS, T3_RESULT_ROWS, T4_GROUPS, T4_OUTCOMES, Row, fact_key,
-                              t2_rows, t3_rows)
+from parsers.template import (AMOUNT, T2_COLUMNS, T3_COLUMNS, T3_RESULT_ROWS, T4_GROUPS, T4_OUTCOMES,
+                              TEMPLATE_UNIT, Row, fact_key, t2_rows, t3_rows)
 
-_NOISE = re.compile(r"[（(][^（）()]*[\u4e00-\u9fff][^（）()]*[）)]|[^\d\t|\n .+\-]")
 _MAX_COMBINATIONS = 20_000
+_COUNTS7 = [CellSpec()] * 7
+# A money unit printed in a header or after a row label: （单位：元）, （万元）, 金额(亿元).
+_HEADER_UNIT = re.compile(r"[（(][^（）()]{0,8}?(亿元|万元|元)[^（）()]{0,12}[）)]")
+_LABEL_UNIT = re.compile(r"^\s*[（(]\s*(?:单\s*位\s*[:：]\s*)?(亿元|万元|元)\s*[）)]")
 
 
 @dataclass
@@ -61,25 +64,24 @@ def locate_rows(text: str, rows: list[Row], start: int, end: int, stops: str | N
     return found
 
 
-def clean_region(region: str) -> str:
-    """Keep digits, signs, decimal points and cell separators: labels and headers carry no cell values."""
-    return _NOISE.sub("", region)
-
-
 def _line(text: str, pos: int) -> int:
     return text.count("\n", 0, pos) + 1
 
 
 def _facts(table: str, loc: LocatedRow, cols: list[str], col_labels: list[str], cells: RowCells,
-           text: str, key_row: str | None = None) -> list[Fact]:
+           text: str, key_row: str | None = None, specs: list[CellSpec] | None = None) -> list[Fact]:
     label = re.sub(r"\s+", "", text[loc.start:loc.end])
+    specs = specs or [CellSpec()] * len(cols)
     facts = []
     for i, col in enumerate(cols):
         cands = sorted({v[i] for v in cells.candidates}) if cells.status[i] == "ambiguous" else []
+        money = specs[i].kind == AMOUNT
         facts.append(Fact(key=fact_key(table, key_row or loc.row.key, col), table=table, row=key_row or loc.row.key,
                           col=col, value=cells.values[i], raw=cells.raws[i], label=label, col_label=col_labels[i],
                           span=(loc.start, loc.region_end), line=_line(text, loc.start), status=cells.status[i],
-                          candidates=cands))
+                          candidates=cands, kind=specs[i].kind, unit=TEMPLATE_UNIT if money else None,
+                          printed_unit=cells.units[i] if money and cells.values[i] is not None or money and cands
+                          else None, split=cells.split if cells.status[i] != "blank" else ""))
     return facts
 
 
@@ -94,7 +96,7 @@ def parse_t3(text: str, span: tuple[int, int], version: str, limit: int) -> tupl
     located = locate_rows(text, rows, *span)
     if not located or located[0].row.key != "new_requests":
         return [], ["T3: table not found"] if located else []
-    cells = {loc.row.key: read_row(clean_region(text[loc.end:loc.region_end]), 7, _row_sum_ok, limit)
+    cells = {loc.row.key: read_row(text[loc.end:loc.region_end], _COUNTS7, _row_sum_ok, limit)
              for loc in located}
     warnings = _solve_t3_columns(cells)
     cols = [c.key for c in T3_COLUMNS]
@@ -171,10 +173,30 @@ def parse_t2(text: str, span: tuple[int, int], version: str, limit: int) -> tupl
     warnings: list[str] = []
     for loc in located:
         cols = list(loc.row.columns[version])
-        cells = read_row(clean_region(text[loc.end:loc.region_end]), len(cols), None, limit)
-        facts.extend(_facts("T2", loc, cols, [T2_COLUMNS[c].label for c in cols], cells, text))
+        region = text[loc.end:loc.region_end]
+        unit = _printed_unit(text, start, loc, region)
+        specs = [CellSpec(T2_COLUMNS[c].kind, unit if T2_COLUMNS[c].kind == AMOUNT else None) for c in cols]
+        row_ok = _t2_items_ok if cols[:2] == ["prior_count", "change"] else None
+        cells = read_row(region, specs, row_ok, limit)
+        facts.extend(_facts("T2", loc, cols, [T2_COLUMNS[c].label for c in cols], cells, text, specs=specs))
         warnings.extend(_cell_warnings("T2", loc.row.key, cells))
     return facts, warnings
+
+
+def _t2_items_ok(values: list[Number]) -> bool:
+    """This year's items = last year's + the change: never negative."""
+    return values[0] + values[1] >= 0
+
+
+def _printed_unit(text: str, t2_start: int, loc: LocatedRow, region: str) -> str | None:
+    """The money unit printed after the row label, else in its item's header, else the template's."""
+    label = _LABEL_UNIT.match(region)
+    if label:
+        return label.group(1)
+    group = text.rfind("第二十条", t2_start, loc.start)
+    header = text[max(group, t2_start):loc.start]
+    units = _HEADER_UNIT.findall(header)
+    return units[-1] if units else None
 
 
 def _t4_ok(values: list[Number]) -> bool:
@@ -188,12 +210,13 @@ def parse_t4(text: str, span: tuple[int, int], limit: int) -> tuple[list[Fact], 
     start = span[0] + headers[-1].end()
     narrative = re.search(r"[\u4e00-\u9fff]{4,}", text[start:span[1]])
     end = start + narrative.start() if narrative else span[1]
-    cells = read_row(clean_region(text[start:end]), 15, _t4_ok, limit)
+    cells = read_row(text[start:end], [CellSpec()] * 15, _t4_ok, limit)
     loc = LocatedRow(Row("all", "行政复议、行政诉讼", "", ""), span[0], start, end)
     facts: list[Fact] = []
     for g, group in enumerate(T4_GROUPS):
         part = RowCells(cells.values[g * 5:g * 5 + 5], cells.raws[g * 5:g * 5 + 5], cells.status[g * 5:g * 5 + 5],
-                        [v[g * 5:g * 5 + 5] for v in cells.candidates], cells.run_together, cells.note)
+                        [v[g * 5:g * 5 + 5] for v in cells.candidates], cells.run_together, cells.note,
+                        split=cells.split)
         loc.row = Row(group.key, group.label, group.en, "")
         facts.extend(_facts("T4", loc, [o.key for o in T4_OUTCOMES], [o.label for o in T4_OUTCOMES], part, text,
                             key_row=group.key))

@@ -13,11 +13,24 @@ UNKNOWN = "unknown"
 TEMPLATES = (V2019, V2021, PRE2019, UNKNOWN)
 
 
+# Cell kinds: what a cell of the template may hold. Reading, splitting run-together digits and the
+# post-parse re-validation all go by these, so a value of the wrong kind is never stored as ok.
+COUNT = "count"  # a non-negative integer (件, 条, 项)
+AMOUNT = "amount"  # a non-negative decimal of money, stored in TEMPLATE_UNIT
+SIGNED = "signed"  # an integer that may be negative: only the template's 本年增/减
+CELL_KINDS = (COUNT, AMOUNT, SIGNED)
+TEMPLATE_UNIT = "万元"
+# Printed money units → factor to TEMPLATE_UNIT, and the decimals each is printed with at most: money is
+# never finer than the 分 (0.01 元), so 元 carries 2 decimals, 万元 6 and 亿元 10.
+MONEY_UNITS = {"元": ("0.0001", 2), "万元": ("1", 6), "亿元": ("10000", 10)}
+
+
 @dataclass(frozen=True)
 class Column:
     key: str
     label: str
     en: str
+    kind: str = COUNT
 
 
 @dataclass(frozen=True)
@@ -42,11 +55,11 @@ T2_COLUMNS = {
         Column("repealed", "本年废止件数", "repealed this year"),
         Column("in_force", "现行有效件数", "currently in force"),
         Column("prior_count", "上一年项目数量", "items in the previous year"),
-        Column("change", "本年增/减", "change this year"),
+        Column("change", "本年增/减", "change this year", SIGNED),
         Column("decisions", "处理决定数量", "decisions made"),
-        Column("fee_amount", "本年收费金额（万元）", "fees collected (10k yuan)"),
+        Column("fee_amount", "本年收费金额（万元）", "fees collected (10k yuan)", AMOUNT),
         Column("procurement_items", "采购项目数量", "procurement items"),
-        Column("procurement_amount", "采购总金额（万元）", "procurement amount (10k yuan)"),
+        Column("procurement_amount", "采购总金额（万元）", "procurement amount (10k yuan)", AMOUNT),
     ]
 }
 
@@ -185,6 +198,12 @@ class KeyInfo:
     row_en: str
     col_en: str
     versions: tuple[str, ...]
+    kind: str = COUNT
+
+    @property
+    def unit(self) -> str | None:
+        """The unit values of this key are stored in (money only; counts carry none)."""
+        return TEMPLATE_UNIT if self.kind == AMOUNT else None
 
 
 def all_keys() -> dict[str, KeyInfo]:
@@ -197,7 +216,7 @@ def all_keys() -> dict[str, KeyInfo]:
                 old = keys.get(k)
                 vs = (old.versions if old else ()) + (version,)
                 col = T2_COLUMNS[c]
-                keys[k] = KeyInfo(k, "T2", row.key, c, row.label, col.label, row.en, col.en, vs)
+                keys[k] = KeyInfo(k, "T2", row.key, c, row.label, col.label, row.en, col.en, vs, col.kind)
     for row in T3_ROWS:
         for col in T3_COLUMNS:
             k = fact_key("T3", row.key, col.key)
@@ -216,4 +235,58 @@ SECTION_HEADINGS = {
     "四": "政府信息公开行政复议、行政诉讼情况",
     "五": "存在的主要问题及改进情况",
     "六": "其他需要报告的事项",
+}
+
+
+def cell_kind(table: str, col: str) -> str:
+    """The kind of a template cell: T3 and T4 hold counts; T2 says per column."""
+    return T2_COLUMNS[col].kind if table == "T2" else COUNT
+
+
+# ---------------------------------------------------------------- tables as one spec
+@dataclass(frozen=True)
+class Rule:
+    """A consistency rule (勾稽关系) a table takes part in; parsers/checks.py evaluates it by name."""
+
+    key: str
+    text: str
+
+
+@dataclass(frozen=True)
+class TableSpec:
+    """One statistical table of the template: where it is printed, its rows, columns and rules."""
+
+    key: str  # T2 | T3 | T4
+    section: str  # the section (一…六) that prints it
+    title: str
+    rows: tuple[Row | Column, ...]  # T4: the groups
+    columns: tuple[Column, ...]  # T2: every column any row uses; rows say which per version
+    rules: tuple[Rule, ...]
+
+    def rows_for(self, version: str) -> list:
+        return [r for r in self.rows if version in getattr(r, "versions", (version,))]
+
+    def columns_for(self, row, version: str) -> list[Column]:
+        if self.key == "T2":
+            return [T2_COLUMNS[c] for c in row.columns.get(version, ())]
+        return list(self.columns)
+
+    def kinds_for(self, row, version: str) -> list[str]:
+        return [c.kind for c in self.columns_for(row, version)]
+
+
+RULES = {
+    "t2_items": Rule("t2_items", "T2 item rows: items last year + change this year ≥ 0"),
+    "t3_rows": Rule("t3_rows", "T3 rows: total = sum of the six applicant columns"),
+    "t3_balance": Rule("t3_balance", "T3 columns: new + carried over = total processed + carried forward"),
+    "t3_results": Rule("t3_results", "T3 columns: total processed = sum of results (一)…(六)"),
+    "t4_groups": Rule("t4_groups", "T4: each group's total = upheld + corrected + other + pending"),
+}
+
+TABLES = {
+    "T2": TableSpec("T2", "二", SECTION_HEADINGS["二"], tuple(T2_ROWS), tuple(T2_COLUMNS.values()),
+                    (RULES["t2_items"],)),
+    "T3": TableSpec("T3", "三", SECTION_HEADINGS["三"], tuple(T3_ROWS), tuple(T3_COLUMNS),
+                    (RULES["t3_rows"], RULES["t3_balance"], RULES["t3_results"])),
+    "T4": TableSpec("T4", "四", SECTION_HEADINGS["四"], tuple(T4_GROUPS), tuple(T4_OUTCOMES), (RULES["t4_groups"],)),
 }

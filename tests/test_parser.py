@@ -7,8 +7,9 @@ import sys
 import pytest
 
 from govqa.errors import ParseError
-from parsers.digits import read_row
+from parsers.digits import CellSpec, read_row
 from parsers.report import ReportParser
+from parsers.template import AMOUNT, COUNT, SIGNED
 from tests.conftest import RAW, SEEDS
 
 SEED = {
@@ -130,7 +131,7 @@ def test_report_that_breaks_a_rule_is_parsed_with_the_violation_recorded(parsed)
 
 def test_consistent_report_passes_every_check(parsed):
     checks = parsed("003").checks
-    assert len(checks) == 4 and all(c.ok for c in checks)
+    assert len(checks) == 5 and all(c.ok for c in checks)  # T2 items, three T3 rules, T4
 
 
 def test_pre2019_report_has_sections_but_no_invented_facts(parsed):
@@ -150,20 +151,20 @@ def test_sections_have_numbers_headings_and_spans(parsed):
 
 
 @pytest.mark.parametrize(
-    "region, n, expected",
+    "region, kinds, expected",
     [
-        ("21710000218", 7, [217, 1, 0, 0, 0, 0, 218]),
-        (" 713000074", 7, [71, 3, 0, 0, 0, 0, 74]),
-        ("\t\t2\t21\t0\t0\t4\t0\t27\t", 7, [2, 21, 0, 0, 4, 0, 27]),
-        (" |\n18 |\n0 |\n0 |\n0 |\n0 |\n0 |\n18 |\n", 7, [18, 0, 0, 0, 0, 0, 18]),
-        ("\t12\t\t35", 3, [12, None, 35]),
-        ("0 0 0 0 0 0 0 0", 7, [0] * 7),
-        ("\t-18\t18651.06", 2, [-18, 18651.06]),
+        ("21710000218", [COUNT] * 7, [217, 1, 0, 0, 0, 0, 218]),
+        (" 713000074", [COUNT] * 7, [71, 3, 0, 0, 0, 0, 74]),
+        ("\t\t2\t21\t0\t0\t4\t0\t27\t", [COUNT] * 7, [2, 21, 0, 0, 4, 0, 27]),
+        (" |\n18 |\n0 |\n0 |\n0 |\n0 |\n0 |\n18 |\n", [COUNT] * 7, [18, 0, 0, 0, 0, 0, 18]),
+        ("\t12\t\t35", [COUNT] * 3, [12, None, 35]),
+        ("0 0 0 0 0 0 0 0", [COUNT] * 7, [0] * 7),
+        ("\t-18\t18651.06", [SIGNED, AMOUNT], [-18, 18651.06]),
     ],
 )
-def test_row_cells_are_read_from_every_layout(region, n, expected):
-    row_ok = (lambda v: sum(v[:6]) == v[6]) if n == 7 else None
-    assert read_row(region, n, row_ok, 10_000).values == expected
+def test_row_cells_are_read_from_every_layout(region, kinds, expected):
+    row_ok = (lambda v: sum(v[:6]) == v[6]) if len(kinds) == 7 else None
+    assert read_row(region, [CellSpec(k) for k in kinds], row_ok, 10_000).values == expected
 
 
 @pytest.mark.corpus
