@@ -57,7 +57,7 @@ ROW_TERMS: list[Term] = [
        "上年结转/上一年结转/上年度结转/去年结转/往年结转/carried over/brought forward/from last year/"
        "from the previous year/from the prior year"),
     _t("T3", "granted", "予以公开", "granted (disclosed in full)",
-       "予以公开/同意公开/全部公开/完全公开/granted/granted in full/disclosed in full/fully disclosed/"
+       "予以公开/同意公开/全部公开/完全公开/给公开了/准予公开/granted/granted in full/disclosed in full/fully disclosed/"
        "full disclosure/disclosed/approved"),
     _t("T3", "partially_granted", "部分公开", "partially disclosed",
        "部分公开/区分处理/partially granted/partially disclosed/partial disclosure/partly disclosed/"
@@ -65,7 +65,7 @@ ROW_TERMS: list[Term] = [
     _t("T3", "denied_state_secret;denied_prohibited_by_law;denied_security_stability;denied_third_party_rights;"
        "denied_internal_affairs;denied_process_info;denied_enforcement_file;denied_admin_query",
        "不予公开", "denied (not disclosed)",
-       "不予公开/不公开/拒绝公开/不同意公开/拒绝/denied/denials/refused/refusals/not disclosed/withheld/refused disclosure/"
+       "不予公开/不公开/拒绝公开/不同意公开/拒绝/不给公开/没给公开/不让公开/未予公开/denied/denials/refused/refusals/not disclosed/withheld/refused disclosure/"
        "rejected/rejections/turned down"),
     _t("T3", "denied_state_secret", "不予公开·属于国家秘密", "denied: state secret",
        "国家秘密/涉密/state secret/state secrets/classified"),
@@ -118,6 +118,10 @@ ROW_TERMS: list[Term] = [
        "未按收费通知/缴纳费用/未缴费/逾期未缴/缴费/did not pay/unpaid fee/unpaid fees/fee not paid/not paying the fee"),
     _t("T3", "other_other", "其他处理·其他", "other handling: other",
        "其他处理中的其他/其他情形/other handling other/other cases"),
+    # 公开率 (TEMPLATE.md, derived figures): granted in full plus in part, one measure of two parts
+    _t("T3", "granted;partially_granted", "予以公开与部分公开", "granted in full or in part",
+       "公开率/公开比例/disclosure rate/granted in full or in part/fully or partially disclosed/"
+       "fully or partially granted"),
     _t("T3", "processed_total", "办理结果总计", "total processed",
        "办结/已办结/办理完毕/办理结果/处理总计/办理总数/答复/总计办理/total processed/processed/handled/"
        "completed/dealt with/responded to/responses/replies"),
@@ -130,7 +134,7 @@ ROW_TERMS: list[Term] = [
        "行政复议/复议/administrative reconsideration/reconsideration/reconsiderations/administrative review/"
        "administrative reviews/appeals/appeal"),
     _t("T4", "litigation_direct;litigation_after_reconsideration", "行政诉讼", "administrative lawsuits",
-       "行政诉讼/诉讼/起诉/被起诉/法院/lawsuit/lawsuits/litigation/litigations/sued/court cases/court case/"
+       "行政诉讼/诉讼/起诉/被起诉/法院/打官司/吃官司/告上法庭/被告上法庭/告政府/官司/lawsuit/lawsuits/litigation/litigations/sued/court cases/court case/"
        "administrative litigation"),
     _t("T4", "litigation_direct", "行政诉讼·未经复议直接起诉", "lawsuits without reconsideration",
        "未经复议直接起诉/直接起诉/未经复议/direct lawsuits/sued directly/without reconsideration/direct litigation"),
@@ -182,7 +186,8 @@ COLUMN_TERMS: list[Term] = [
     _t("T3", "total", "总计", "total", "总计/合计/总数/总量/total/in total/overall/altogether", weak=True),
     # ---------------------------------------------------------------- T4 outcomes
     _t("T4", "upheld", "结果维持", "upheld", "结果维持/维持/upheld/maintained/affirmed"),
-    _t("T4", "corrected", "结果纠正", "corrected", "结果纠正/纠正/纠错/corrected/overturned/reversed/revoked"),
+    _t("T4", "corrected", "结果纠正", "corrected",
+       "结果纠正/纠正/纠错/被纠错/被纠正/被撤销/改正/corrected/overturned/reversed/revoked/struck down"),
     _t("T4", "other", "其他结果", "other outcome", "其他结果/other outcome/other outcomes/other result/other results"),
     _t("T4", "pending", "尚未审结", "pending", "尚未审结/未审结/审理中/未结/pending/undecided/unresolved/ongoing"),
     _t("T4", "total", "总计", "total", "总计/合计/总数/total/in total/overall/altogether", weak=True),
@@ -246,6 +251,26 @@ def _qualify_t4(text: str) -> str:
     return text
 
 
+_ASKED = re.compile(r"多少|几[件个项起次]|\bhow (?:many|much)\b", re.I)
+_CLAUSE_BREAK = re.compile(r"[、，,；;]|\band\b|\b以及\b|和|及")
+
+
+def _asked_clauses(text: str) -> list[tuple[int, str]]:
+    """(start, clause) per question word when a question asks two figures in a row (X多少、Y多少); else one."""
+    asks = list(_ASKED.finditer(text))
+    if len(asks) < 2:
+        return [(0, text)]
+    out, start = [], 0
+    for ask in asks[:-1]:
+        brk = _CLAUSE_BREAK.search(text, ask.end())
+        if brk is None or brk.start() > asks[asks.index(ask) + 1].start():
+            return [(0, text)]
+        out.append((start, text[start:brk.start()]))
+        start = brk.end()
+    out.append((start, text[start:]))
+    return out
+
+
 @dataclass(frozen=True)
 class Hit:
     term: Term
@@ -296,6 +321,8 @@ def find_terms(text: str) -> tuple[list[Hit], list[Hit]]:
 
 class MetricMatch(BaseModel):
     measures: list[Measure] = Field(default_factory=list)
+    positions: list[int] = Field(default_factory=list, description="Where each measure's row word starts.")
+    spans: list[tuple[int, int]] = Field(default_factory=list, description="Every matched word's span.")
     confidence: float = 0.0
     words: list[str] = Field(default_factory=list, description="The question words that named them.")
 
@@ -307,7 +334,26 @@ class MetricMatcher:
         self.keys = all_keys()
 
     def match(self, text: str) -> MetricMatch:
+        """One question may ask several figures (收到多少申请、部分公开多少): each clause is matched alone,
+        so a generic word (申请) keeps its meaning in its own clause."""
+        clauses = _asked_clauses(text)
+        if len(clauses) < 2:
+            return self._match(text)
+        out = MetricMatch()
+        for start, clause in clauses:
+            part = self._match(clause)
+            for measure, pos in zip(part.measures, part.positions):
+                if measure.name not in {m.name for m in out.measures}:
+                    out.measures.append(measure)
+                    out.positions.append(start + pos)
+            out.spans += [(start + a, start + b) for a, b in part.spans]
+            out.words += part.words
+            out.confidence = max(out.confidence, part.confidence) if out.confidence else part.confidence
+        return out if out.measures else MetricMatch()
+
+    def _match(self, text: str) -> MetricMatch:
         rows, cols = find_terms(_qualify_t4(_QUOTES.sub("", _NOT_METRICS.sub(" ", text.lower()))))
+        all_rows, all_cols = list(rows), list(cols)
         if all(h.term.hint for h in rows):
             rows = []
         strong = [h for h in rows if not h.term.weak]
@@ -317,15 +363,21 @@ class MetricMatcher:
             rows = self._implied_rows(cols)
         cols = _drop_covered(cols)
         measures: list[Measure] = []
+        positions: list[int] = []
         for row in rows:
-            for measure in self._compose(row.term, [c.term for c in cols if c.term.table == row.term.table]):
+            row_cols = [c for c in cols if c.term.table == row.term.table]
+            for measure in self._compose(row.term, [c.term for c in row_cols]):
                 if measure.name not in {m.name for m in measures}:
                     measures.append(measure)
+                    positions.append(row.start if row.end > row.start else min((c.start for c in row_cols), default=0))
         if not measures:
             return MetricMatch()
         confidence = 1.0 if strong else 0.9
-        return MetricMatch(measures=measures, confidence=confidence,
-                           words=[h.word for h in sorted(rows + cols, key=lambda h: h.start) if h.end > h.start])
+        row_tables = {r.term.table for r in rows}
+        kept = sorted(rows + [c for c in cols if c.term.table in row_tables], key=lambda h: h.start)
+        return MetricMatch(measures=measures, positions=positions, confidence=confidence,
+                           spans=[(h.start, h.end) for h in all_rows + all_cols if h.end > h.start],
+                           words=[h.word for h in kept if h.end > h.start])
 
     def _implied_rows(self, cols: list[Hit]) -> list[Hit]:
         """A T3 applicant column without a row means new requests (自然人申请 / requests from companies)."""
@@ -381,6 +433,52 @@ class MetricMatcher:
         unit = "万元" if info.col in MONEY_COLUMNS else "件"
         return Measure(name=key, label=f"{_short(info.row_label)}（{info.col_label}）",
                        label_en=f"{info.row_en} ({info.col_en})", parts=[[key]], unit=unit)
+
+
+def _term_for(terms: list[Term], table: str, keys: tuple[str, ...]) -> Term:
+    """The (non-weak) dictionary term of exactly these key alternatives."""
+    return next(t for t in terms if t.table == table and not t.hint and t.keys == (keys,))
+
+
+def measure_of_keys(matcher: MetricMatcher, keys: list[str]) -> Measure:
+    """The measure summing these canonical keys (a convention's denominator), labelled from the dictionary."""
+    if len(keys) == 1:
+        table, row, col = keys[0].split("/")
+        try:
+            return matcher.measure(_term_for(ROW_TERMS, table, (row,)), _column_term(table, col)) or \
+                matcher.measure_for_key(keys[0])
+        except StopIteration:
+            return matcher.measure_for_key(keys[0])
+    parts = [matcher.measure_for_key(k) for k in keys]
+    return Measure(name="+".join(keys), label="＋".join(p.label for p in parts),
+                   label_en=" + ".join(p.label_en for p in parts), parts=[[k] for k in keys], unit=parts[0].unit)
+
+
+def _column_term(table: str, col: str) -> Term:
+    if col == "total":
+        return Term(table, (("total",),), "总计", "total", ())
+    return _term_for(COLUMN_TERMS, table, (col,))
+
+
+def category_measures(measure: Measure, applicants: bool = False) -> list[Measure]:
+    """The categories one table ranks a measure's total into: the reasons of a refusal group (不予公开's eight),
+    a T4 group's outcomes, or (applicants=True) the applicant columns of a T3 row."""
+    matcher = MetricMatcher()
+    first = [p[0].split("/") for p in measure.parts]
+    table, rows, cols = first[0][0], list(dict.fromkeys(f[1] for f in first)), {f[2] for f in first}
+    if table == "T3" and len(rows) > 1 and not applicants:
+        col = next(iter(cols))
+        return [m for r in rows if (m := matcher.measure(_term_for(ROW_TERMS, "T3", (r,)), _column_term("T3", col)))]
+    if table == "T3" and len(rows) == 1:
+        row = _term_for(ROW_TERMS, "T3", (rows[0],))
+        return [m for c in ("natural_person", "commercial_enterprise", "research_institution", "social_welfare_org",
+                            "legal_service_org", "other_org")
+                if (m := matcher.measure(row, _column_term("T3", c)))]
+    if table == "T4":
+        group = next(t for t in ROW_TERMS if t.table == "T4" and {k for p in t.keys for k in p} == set(rows))
+        return [m for c in ("upheld", "corrected", "other", "pending")
+                if (m := matcher.measure(group, _column_term("T4", c)))]
+    return []
 
 
 def _short(label: str) -> str:

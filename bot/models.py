@@ -25,6 +25,36 @@ class Measure(BaseModel):
         return [k for part in self.parts for k in part]
 
 
+OperationKind = Literal["value", "list", "sum", "mean", "difference", "change_pct", "share", "multiple", "rank",
+                        "exists", "count"]
+
+
+class Operand(BaseModel):
+    """One figure an operation uses: a measure of one office in one year (None: every year held)."""
+
+    role: Literal["term", "numerator", "denominator", "minuend", "subtrahend", "candidate"]
+    measure: Measure
+    office: str | None = None
+    year: int | None = None
+
+
+class Operation(BaseModel):
+    """What the answer computes from the facts (built by bot/operations.py, computed by bot/calculator.py)."""
+
+    kind: OperationKind = "value"
+    over: Literal["offices", "years", "categories", "measures"] | None = Field(
+        None, description="What a sum/mean/rank runs over; categories: the rows or columns of one table group.")
+    numerator: Measure | None = None
+    denominator: Measure | None = None
+    convention: str | None = Field(None, description="Why this denominator: declared, or a TEMPLATE.md convention id.")
+    categories: list[Measure] = Field(default_factory=list, description="rank over categories: the candidates.")
+    order: Literal["desc", "asc"] = "desc"
+    top: int = Field(1, description="rank: how many places are asked (前三 → 3).")
+    count_of: Literal["reports", "years", "offices"] | None = None
+    operands: list[Operand] = Field(default_factory=list)
+    words: list[str] = Field(default_factory=list, description="The question words that named the operation.")
+
+
 class QueryPlan(BaseModel):
     question: str
     language: Literal["zh", "en"]
@@ -56,6 +86,9 @@ class QueryPlan(BaseModel):
         False, description="diff: the second series item minus the first (2024比2023多多少, increase from 2023 to 2024)."
     )
     metric_words: list[str] = Field(default_factory=list, description="The question words that named the metrics.")
+    operation: Operation = Field(default_factory=Operation, description="What is computed, over which operands.")
+    unheld: list[str] = Field(
+        default_factory=list, description="Question words naming something no report table or text records (满意度).")
 
 
 class Citation(BaseModel):

@@ -2,10 +2,14 @@
 
 import re
 from collections.abc import Callable
+from functools import lru_cache
+
+import opencc
 
 from bot.metrics import MetricMatch, MetricMatcher
 from bot.models import Intent, QueryPlan
 from bot.offices import OfficeMention, OfficeResolver
+from bot.operations import OperationBuilder, unheld_words
 from index.models import OfficeRecord
 from parsers.gazetteer import region_chain
 
@@ -137,6 +141,19 @@ def normalize_question(question: str) -> str:
     return _SURROGATES.sub("", question).translate(_FULL_WIDTH_DIGITS).strip()
 
 
+@lru_cache(maxsize=1)
+def _t2s() -> opencc.OpenCC:
+    return opencc.OpenCC("t2s")
+
+
+def to_simplified(question: str) -> str:
+    """Traditional characters as simplified (部分公開 → 部分公开, 佔 → 占): the dictionaries are simplified.
+    OpenCC converts by phrase, so a text already simplified comes back unchanged."""
+    if not _CJK.search(question):
+        return question
+    return _t2s().convert(question)
+
+
 class QueryPlanner:
     """Builds a QueryPlan by rules. `label_fallback` (question → MetricMatch) is the embedding fallback."""
 
@@ -145,11 +162,12 @@ class QueryPlanner:
                  table_years: dict[str, list[int]] | None = None):
         self.resolver = OfficeResolver(offices, table_years)
         self.metrics = MetricMatcher()
+        self.operations = OperationBuilder(self.metrics)
         self.min_confidence = min_confidence
         self.label_fallback = label_fallback
 
     def plan(self, question: str) -> QueryPlan:
-        question = normalize_question(question)
+        question = to_simplified(normalize_question(question))
         language = detect_language(question)
         years, is_range, year_spans = parse_years(question)
         mentions = self.resolver.find(question)
@@ -186,10 +204,19 @@ class QueryPlanner:
             plan.aggregation = "avg"
         if plan.intent == "rank":
             plan.order = "asc" if _RANK_ASC.search(masked) else "desc"
+        plan.operation = self.operations.build(plan, masked, match, _named_order(question, plan.years))
+        if plan.operation.kind == "rank" and plan.operation.over != "categories" and plan.intent != "rank":
+            plan.intent, plan.order = "rank", plan.operation.order
+        if plan.measures or plan.asks_number:
+            plan.unheld = unheld_words(masked)
+            if plan.unheld and plan.intent not in ("list", "check"):
+                plan.route = "sql"  # the table answerer says what the reports do not record
         return plan
 
     def _difference(self, plan: QueryPlan, masked: str, named_years: list[int]) -> None:
         """A比B多多少, increase from 2023 to 2024, 2024年增加了多少: two facts and their difference."""
+        if all(m.name.endswith("/change") for m in plan.measures):
+            return  # 行政处罚本年增加了多少: the T2 column 本年增/减 is itself the change
         if len(plan.years) == 1 and len(plan.offices) <= 1 and _CHANGE.search(masked):
             plan.years = [plan.years[0] - 1, plan.years[0]]
             named_years = plan.years

@@ -215,6 +215,155 @@ class AnswerWriter:
     def heading(self, text_zh: str, text_en: str) -> str:
         return text_en if self.en else text_zh
 
+    # ------------------------------------------------------------------ derived figures (bot/calculator.py)
+    def short_measure(self, measure: Measure) -> str:
+        """予以公开 for 予以公开（总计）: the operand's name inside a formula."""
+        if self.en:
+            return measure.label_en.removesuffix(" (total)")
+        return strip_enumerator(measure.label.removesuffix("（总计）"))
+
+    def operand_label(self, measure: Measure, org: str, year: int | None, show_measure: bool, show_org: bool,
+                      show_year: bool) -> str:
+        parts = [self.office(org) if show_org else "", (str(year) if self.en else f"{year}年") if show_year and year
+                 else "", self.short_measure(measure) if show_measure else ""]
+        return (" " if self.en else "").join(p for p in parts if p)
+
+    def operand(self, label: str, value: Number | None, ref: str) -> str:
+        return f"{label} {fmt(value)}{ref}".strip()
+
+    def computed(self, value: Number | None, unit: str) -> str:
+        if unit == "%":
+            return f"{fmt(value)}%"
+        if unit == "倍":
+            return f"{fmt(value)} times" if self.en else f"{fmt(value)}倍"
+        return self.value(value, unit)
+
+    def formula(self, scope: str, terms: list[str], sign: str, result: str, refs: str) -> str:
+        """予以公开 10 ÷ 本年新收 49 = 20.41% [1][2], after the scope (office and year) it is about."""
+        body = f" {sign} ".join(terms) + f" = {result}"
+        if self.en:
+            return f"{scope}: {body} {refs}".strip() if scope else f"{body} {refs}".strip()
+        return f"{scope}：{body} {refs}".strip() if scope else f"{body} {refs}".strip()
+
+    def share_of(self, numerator: str, a: Number, denominator: str, b: Number, pct: Number) -> str:
+        if self.en:
+            return f"{fmt(a)} of {fmt(b)} {denominator} were {numerator} ({fmt(pct)}%)."
+        return f"{denominator}{fmt(b)}件中{numerator}{fmt(a)}件，占{fmt(pct)}%。"
+
+    CONVENTIONS = {
+        "declared": ("分母为问题所指的{den}。", "The denominator is the one asked for: {den}."),
+        "applicants_of_new_requests": ("问题未指明分母，按惯例以{den}为分母（申请人类型的占比）。",
+                                       "No denominator was named; by convention a share of an applicant type is "
+                                       "taken of {den}."),
+        "results_of_processed": ("问题未指明分母，按惯例以{den}为分母（办理结果的占比）。",
+                                 "No denominator was named; by convention a share of a result is taken of {den}."),
+        "disclosure_rate": ("公开率按惯例为（予以公开 + 部分公开）÷ {den}。",
+                            "By convention the disclosure rate is (granted + partially granted) ÷ {den}."),
+        "correction_rate": ("纠错率按惯例为结果纠正 ÷ 该类案件{den}。",
+                            "By convention the correction rate is corrected ÷ {den} of that group."),
+        "outcomes_of_group": ("问题未指明分母，按惯例以该类案件的{den}为分母。",
+                              "No denominator was named; by convention the share is taken of that group's {den}."),
+    }
+
+    def convention(self, convention: str, denominator: str) -> str:
+        zh, en = self.CONVENTIONS[convention]
+        return (en if self.en else zh).format(den=denominator)
+
+    def no_denominator(self, numerator: str) -> str:
+        if self.en:
+            return (f"A share of {numerator} needs a whole to divide by, and the question names none that the "
+                    "template's conventions cover; please say of what (e.g. of new requests).")
+        return f"{numerator}的占比需要指明分母（例如占本年新收申请的比例），报告模板对此没有约定的分母。"
+
+    def zero_denominator(self, label: str) -> str:
+        if self.en:
+            return f"{label} is 0, so the share or multiple is not defined."
+        return f"{label}为0，比例或倍数无意义，无法计算。"
+
+    MISSING = {
+        "no_report": ("没有{org}{year}年的报告", "there is no {year} report of {org}"),
+        "no_table": ("{org}{year}年报告没有该项表格数据，正文也未写明{what}", "the {year} report of {org} has no table "
+                     "figure for {what} and its text does not state it"),
+        "no_cell": ("{org}{year}年报告的表格中没有{what}这一栏", "the {year} report of {org} has no cell for {what}"),
+        "blank": ("{org}{year}年报告中{what}为空白", "the {year} report of {org} left {what} blank"),
+        "doubtful": ("{org}{year}年报告中{what}的数字无法唯一确定", "the printed digits of {what} in the {year} report of {org} "
+                     "admit more than one reading"),
+    }
+
+    def missing_operands(self, missing: list[tuple[str, str, int | None, Measure]]) -> str:
+        """(reason, org, year, measure) of every operand that could not be read: the figure is not computed."""
+        items = []
+        for reason, org, year, measure in missing:
+            zh, en = self.MISSING[reason]
+            what = self.short_measure(measure)
+            items.append((en if self.en else zh).format(org=self.office(org) if self.en else org, year=year, what=what))
+        if self.en:
+            return "Not computed, because " + "; ".join(items) + ". A figure with a missing operand is not given."
+        return "无法计算：" + "；".join(items) + "。缺少运算项时不给出结果。"
+
+    def derived_result(self, kind: str, label: str, result: str) -> str:
+        zh, en = {
+            "sum": ("合计：{r}。", "Total: {r}."),
+            "mean": ("{label}平均值：{r}。", "Average {label}: {r}."),
+            "difference": ("差值：{r}。", "Difference: {r}."),
+            "change_pct": ("变化率：{r}。", "Change: {r}."),
+            "multiple": ("倍数：{r}。", "Multiple: {r}."),
+            "share": ("占比：{r}。", "Share: {r}."),
+        }[kind]
+        return (en if self.en else zh).format(label=label, r=result)
+
+    def difference_words(self, first: str, second: str, diff: Number, unit: str, decrease: bool = False) -> str:
+        """decrease: first − second is how much `second` fell below `first` (2025年比2024年少64件)."""
+        if decrease:
+            first, second = second, first
+            diff = -diff
+        if self.en:
+            word = "more" if diff >= 0 else "fewer"
+            return f"{first} had {fmt(abs(diff))} {word} than {second}."
+        word = "多" if diff >= 0 else "少"
+        return f"{first}比{second}{word}{fmt(abs(diff))}{unit}。"
+
+    def change_words(self, first: str, second: str, pct: Number) -> str:
+        if self.en:
+            word = "up" if pct > 0 else "down" if pct < 0 else "unchanged"
+            return f"{first} against {second}: {word} {fmt(abs(pct))}%."
+        word = "增长" if pct > 0 else "下降" if pct < 0 else "持平"
+        return f"{first}较{second}{word}{fmt(abs(pct)) + '%' if pct else ''}。"
+
+    def yes_no(self, value: Number | None, label: str, unit: str, refs: str) -> str:
+        if self.en:
+            word = "Yes" if value else "No"
+            return f"{word}: {label} was {self.value(value, unit)} {refs}.".replace(" .", ".")
+        word = "有" if value else "没有"
+        return f"{word}。{label}为{self.value(value, unit)}{refs}。"
+
+    def rank_categories(self, scope: str, group: str, top: list[str], value: Number | None, unit: str,
+                        asc: bool, n: int) -> str:
+        names = " / ".join(top)
+        if self.en:
+            which = ("lowest" if asc else "highest") if n == 1 else (f"bottom {n}" if asc else f"top {n}")
+            return f"{scope}: the {which} among the categories of {group}: {names} ({self.value(value, unit)})."
+        which = ("最少" if asc else "最多") if n == 1 else (f"后{n}位" if asc else f"前{n}位")
+        return f"{scope}{group}各类中{which}的是{names}（{self.value(value, unit)}）。"
+
+    def count_of(self, what: str, n: int, items: list[str]) -> str:
+        shown = ", ".join(items[:20]) if self.en else "、".join(items[:20])
+        more = " …" if len(items) > 20 else ""
+        if self.en:
+            return f"{n} {what}: {shown}{more}."
+        unit = {"reports": "份报告", "years": "个年份", "offices": "个单位"}[what]
+        return f"共{n}{unit}：{shown}{more}。"
+
+    def count_unit(self, what: str) -> str:
+        return what if self.en else {"reports": "份", "years": "年", "offices": "个"}[what]
+
+    def unheld(self, words: list[str], scope: str) -> str:
+        shown = "、".join(words) if not self.en else ", ".join(words)
+        if self.en:
+            return (f"The reports{scope} do not record {shown}: the template's tables count requests only by "
+                    "applicant type and result (and cases by outcome), and no passage states it.")
+        return f"{scope}报告没有记录{shown}：年报表格只按申请人类型和办理结果统计申请件数（复议诉讼按结果统计），正文中也没有相关数字。"
+
 
 class CitationList:
     """Numbered citations of one answer; the same cell or passage cited twice keeps one number."""

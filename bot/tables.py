@@ -5,7 +5,9 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from bot.calculator import Calculator
 from bot.models import Answer, Citation, Measure, QueryPlan
+from bot.operations import is_calculated
 from bot.render import AnswerWriter, CitationList, fmt, unit_of
 from index.facts import FactStore
 from index.models import FactRecord, OfficeRecord, ReportRecord
@@ -98,6 +100,7 @@ class TableAnswerer:
         self.offices = offices
         self.records = records
         self.names = names
+        self.calculator = Calculator(store, offices, records, names, text_figure=narrative_figure)
 
     def writer(self, plan: QueryPlan) -> AnswerWriter:
         return AnswerWriter(plan.language, self.names)
@@ -106,7 +109,7 @@ class TableAnswerer:
     def answer(self, plan: QueryPlan, compare_text: bool = False) -> Answer | None:
         """compare_text: also say when the report's text gives the same figure (consistency questions)."""
         if plan.intent == "list":
-            return self._list(plan)
+            return self.calculator.answer(plan) if plan.operation.kind == "count" else self._list(plan)
         if plan.intent == "check":
             return self._check(plan)
         if plan.ambiguous_offices:
@@ -114,6 +117,12 @@ class TableAnswerer:
         missing = self.missing_reports(plan)
         if missing is not None:
             return missing
+        if plan.unheld:
+            return self.calculator.unheld(plan)
+        if is_calculated(plan.operation):
+            computed = self.calculator.answer(plan)
+            if computed is not None:
+                return computed
         items = self._items(plan, plan.offices or None)
         if not items:
             return None

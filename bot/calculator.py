@@ -1,0 +1,331 @@
+"""Derived figures computed from stored facts only: sums, means, differences, changes, shares, multiples,
+rankings of one table's categories, yes/no and counts — every operand cited, the arithmetic shown.
+
+An operand is a measure of one office in one year. It is read from the fact store (one parameterised query
+for all operands); a report without tables (before 2019) may state the figure in its text, which is then
+quoted and cited. If any operand cannot be read (no report, no such cell, a blank or ambiguous cell) the
+figure is not computed: the answer names what is missing and `value` stays None.
+"""
+
+from dataclasses import dataclass, field
+
+from bot.models import Answer, Citation, Measure, Operand, QueryPlan
+from bot.operations import UNHELD_TEXT, asks_decrease
+from bot.render import AnswerWriter, CitationList, fmt
+from index.facts import FactStore
+from index.models import FactRecord, OfficeRecord, ReportRecord
+from parsers.models import Number
+
+PERCENT_DIGITS = 2
+
+
+@dataclass
+class Figure:
+    """One operand's value with what it was read from, or why it could not be read."""
+
+    operand: Operand
+    org: str
+    year: int | None
+    value: Number | None = None
+    facts: list[FactRecord] = field(default_factory=list)
+    quote: Citation | None = None
+    missing: str | None = None  # no_report, no_table, no_cell, blank, doubtful
+
+
+class Calculator:
+    """Answers plans whose operation is computed (bot/operations.is_calculated)."""
+
+    def __init__(self, store: FactStore, offices: dict[str, OfficeRecord], records: dict[str, ReportRecord],
+                 names: dict[str, str], text_figure=None):
+        self.store = store
+        self.offices = offices
+        self.records = records
+        self.names = names
+        self.text_figure = text_figure  # (report, key) -> (number, quote, span, section) | None
+
+    # ------------------------------------------------------------------ entry
+    def answer(self, plan: QueryPlan) -> Answer | None:
+        op = plan.operation
+        if op.kind == "count":
+            return self._count(plan)
+        operands = self._expand(plan)
+        if not operands:
+            return None
+        w = AnswerWriter(plan.language, self.names)
+        if op.kind == "share" and op.denominator is None:
+            label = w.short_measure(op.numerator or plan.measures[0])
+            return self._result(plan, "not_found", w.no_denominator(label), None, None, CitationList())
+        figures = self._read(operands)
+        handler = {"sum": self._sum, "mean": self._sum, "difference": self._pair, "change_pct": self._pair,
+                   "multiple": self._pair, "share": self._share, "rank": self._rank, "exists": self._exists}[op.kind]
+        return handler(plan, w, figures)
+
+    def _expand(self, plan: QueryPlan) -> list[Operand]:
+        """Operands with their office and year filled in: no office named → none (the table answerer decides);
+        no year named → every year the office has a report of."""
+        out = []
+        across = sorted(o for o in self.offices if not plan.years or set(self.offices[o].years) & set(plan.years))
+        for operand in plan.operation.operands:
+            offices = [operand.office] if operand.office else (across if plan.across_offices else [])
+            for org in offices:
+                years = [operand.year] if operand.year else self._years_with_tables(org)
+                if plan.across_offices and operand.year is None and plan.years:
+                    years = plan.years
+                out += [operand.model_copy(update={"office": org, "year": y}) for y in years]
+        return out
+
+    def _years_with_tables(self, org: str) -> list[int]:
+        return sorted({r.year for r in self.records.values() if r.org == org and r.n_facts and r.year is not None})
+
+    # ------------------------------------------------------------------ reading operands
+    def _read(self, operands: list[Operand]) -> list[Figure]:
+        keys = sorted({k for o in operands for k in o.measure.keys})
+        orgs = sorted({o.office for o in operands})
+        years = sorted({o.year for o in operands})
+        facts = self.store.facts(orgs=orgs, years=years, keys=keys)
+        by_scope: dict[tuple[str, int | None], dict[str, FactRecord]] = {}
+        for fact in facts:
+            if fact.status != "missing":
+                by_scope.setdefault((fact.org, fact.year), {}).setdefault(fact.key, fact)
+        return [self._figure(o, by_scope.get((o.office, o.year), {})) for o in operands]
+
+    def _figure(self, operand: Operand, cells: dict[str, FactRecord]) -> Figure:
+        fig = Figure(operand, operand.office, operand.year)
+        report = self._report_of(operand.office, operand.year)
+        if report is None:
+            fig.missing = "no_report"
+            return fig
+        if not report.n_facts:
+            return self._from_text(fig, report)
+        for part in operand.measure.parts:
+            fact = next((cells[k] for k in part if k in cells), None)
+            if fact is None:
+                fig.missing = "no_cell"
+            elif fact.status == "ambiguous":
+                fig.facts.append(fact)
+                fig.missing = fig.missing or "doubtful"
+            elif fact.status != "ok" or fact.value is None:
+                fig.facts.append(fact)
+                fig.missing = fig.missing or "blank"
+            else:
+                fig.facts.append(fact)
+        if fig.missing is None:
+            fig.value = sum(f.value for f in fig.facts)
+        return fig
+
+    def _report_of(self, org: str, year: int | None) -> ReportRecord | None:
+        found = [r for r in self.records.values() if r.org == org and r.year == year]
+        return min(found, key=lambda r: r.parse_quality) if found else None
+
+    def _from_text(self, fig: Figure, report: ReportRecord) -> Figure:
+        """A report without tables: the figure its text states (quoted), for a single-cell measure."""
+        keys = fig.operand.measure.keys
+        found = self.text_figure(self.store.report(report.report_id), keys[0]) \
+            if self.text_figure and len(keys) == 1 else None
+        if found is None:
+            fig.missing = "no_table"
+            return fig
+        number, quote, span, section = found
+        fig.value = number
+        fig.quote = Citation(report_id=report.report_id, title=report.title, org=report.org, year=report.year,
+                             section=section, locator=f"{span[0]}–{span[1]}", quote=quote, span=span)
+        return fig
+
+    # ------------------------------------------------------------------ pieces of an answer
+    def _cite(self, cites: CitationList, figures: list[Figure]) -> list[str]:
+        refs = []
+        for f in figures:
+            numbers = cites.add_facts(f.facts) + ([cites.add(f.quote)] if f.quote else [])
+            refs.append("".join(f"[{n}]" for n in numbers))
+        return refs
+
+    def _labels(self, w: AnswerWriter, figures: list[Figure]) -> list[str]:
+        show_m = len({f.operand.measure.name for f in figures}) > 1
+        show_o = len({f.org for f in figures}) > 1
+        show_y = len({f.year for f in figures}) > 1
+        return [w.operand_label(f.operand.measure, f.org, f.year, show_m or not (show_o or show_y), show_o, show_y)
+                for f in figures]
+
+    def _scope(self, w: AnswerWriter, figures: list[Figure]) -> str:
+        """The office and year every figure shares (said once, before the formula)."""
+        orgs, years = {f.org for f in figures}, {f.year for f in figures}
+        org = next(iter(orgs)) if len(orgs) == 1 else None
+        year = next(iter(years)) if len(years) == 1 else None
+        measures = {f.operand.measure.name: f.operand.measure for f in figures}
+        shared = w.short_measure(next(iter(measures.values()))) if len(measures) == 1 and (
+            len(orgs) > 1 or len(years) > 1) else ""
+        where = w.office_year(org, year) if org and year else (
+            w.office(org) if org else (str(year) if w.en else f"{year}年") if year else "")
+        return (f"{where}, {shared}" if w.en else f"{where}{shared}") if where and shared else where or shared
+
+    def _missing(self, plan: QueryPlan, w: AnswerWriter, figures: list[Figure], cites: CitationList) -> Answer | None:
+        gaps = [f for f in figures if f.missing]
+        if not gaps:
+            return None
+        known = [f for f in figures if not f.missing]
+        refs = self._cite(cites, known + [f for f in gaps if f.facts])
+        lines = [w.missing_operands([(f.missing, f.org, f.year, f.operand.measure) for f in gaps])]
+        labels = self._labels(w, figures)
+        lines += [f"- {w.operand(labels[figures.index(f)], f.value, r)}" for f, r in zip(known, refs)]
+        return self._result(plan, "not_found", "\n".join(lines), None, None, cites)
+
+    def _result(self, plan: QueryPlan, status: str, text: str, value: Number | None, unit: str | None,
+                cites: CitationList, series: list | None = None) -> Answer:
+        return Answer(question=plan.question, status=status, route="sql", answer=text, value=value, unit=unit,
+                      citations=cites.items, series=series or [])
+
+    # ------------------------------------------------------------------ operations
+    def _sum(self, plan: QueryPlan, w: AnswerWriter, figures: list[Figure]) -> Answer:
+        cites = CitationList()
+        gap = self._missing(plan, w, figures, cites)
+        if gap is not None:
+            return gap
+        refs = self._cite(cites, figures)
+        labels = self._labels(w, figures)
+        total = sum(f.value for f in figures)
+        unit = figures[0].operand.measure.unit
+        mean = plan.operation.kind == "mean"
+        value = round(total / len(figures), PERCENT_DIGITS) if mean else total
+        terms = [w.operand(label, f.value, "") for label, f in zip(labels, figures)]
+        if mean:
+            terms, sign = [f"({' + '.join(terms)})", str(len(figures))], "÷"
+        else:
+            sign = "+"
+        text = w.formula(self._scope(w, figures), terms, sign, w.computed(value, unit), "".join(refs))
+        series = [(label, f.value) for label, f in zip(labels, figures)]
+        return self._result(plan, "answered", text, value, unit, cites, series)
+
+    def _pair(self, plan: QueryPlan, w: AnswerWriter, figures: list[Figure]) -> Answer:
+        cites = CitationList()
+        gap = self._missing(plan, w, figures, cites)
+        if gap is not None:
+            return gap
+        first, second = figures[:2]
+        refs = "".join(self._cite(cites, [first, second]))
+        labels = self._labels(w, [first, second])
+        terms = [w.operand(label, f.value, "") for label, f in zip(labels, [first, second])]
+        kind = plan.operation.kind
+        unit = first.operand.measure.unit
+        if kind == "difference":
+            diff = first.value - second.value
+            text = w.join([w.formula(self._scope(w, figures), terms, "−", w.computed(diff, unit), refs),
+                           w.difference_words(labels[0], labels[1], diff, unit, decrease=_decrease(plan))])
+            return self._result(plan, "answered", text, diff, unit, cites, [(labels[0], first.value),
+                                                                           (labels[1], second.value)])
+        if second.value == 0:
+            return self._result(plan, "not_found", w.zero_denominator(w.operand(labels[1], 0, refs)), None, None, cites)
+        if kind == "change_pct":
+            pct = round((first.value - second.value) / second.value * 100, PERCENT_DIGITS)
+            body = [f"({terms[0]} − {terms[1]})", f"{fmt(second.value)} × 100%"]
+            text = w.join([w.formula(self._scope(w, figures), body, "÷", w.computed(pct, "%"), refs),
+                           w.change_words(labels[0], labels[1], pct)])
+            return self._result(plan, "answered", text, pct, "%", cites)
+        multiple = round(first.value / second.value, PERCENT_DIGITS)
+        text = w.formula(self._scope(w, figures), terms, "÷", w.computed(multiple, "倍"), refs)
+        return self._result(plan, "answered", text, multiple, "倍", cites)
+
+    def _share(self, plan: QueryPlan, w: AnswerWriter, figures: list[Figure]) -> Answer:
+        op = plan.operation
+        cites = CitationList()
+        gap = self._missing(plan, w, figures, cites)
+        if gap is not None:
+            return gap
+        nums = [f for f in figures if f.operand.role == "numerator"]
+        dens = [f for f in figures if f.operand.role == "denominator"]
+        lines, values, series = [], [], []
+        for num, den in zip(nums, dens):
+            refs = "".join(self._cite(cites, [num, den]))
+            scope = self._scope(w, [num, den])
+            terms = [w.operand(w.short_measure(f.operand.measure), f.value, "") for f in (num, den)]
+            if den.value == 0:
+                lines.append(w.formula(scope, terms, "÷", "—", refs) + " " + w.zero_denominator(terms[1]))
+                values.append(None)
+                continue
+            pct = round(num.value / den.value * 100, PERCENT_DIGITS)
+            lines.append(w.formula(scope, terms, "÷", w.computed(pct, "%"), refs))
+            values.append(pct)
+            series.append((scope, pct))
+        lines.append(w.convention(op.convention or "declared", w.short_measure(op.denominator)))
+        value = values[0] if len(values) == 1 else None
+        status = "answered" if any(v is not None for v in values) else "not_found"
+        return self._result(plan, status, "\n".join(lines), value, "%" if value is not None else None, cites, series)
+
+    def _rank(self, plan: QueryPlan, w: AnswerWriter, figures: list[Figure]) -> Answer:
+        op = plan.operation
+        cites = CitationList()
+        gap = self._missing(plan, w, figures, cites)
+        if gap is not None:
+            return gap
+        scopes = list(dict.fromkeys((f.org, f.year) for f in figures))
+        lines, value, series = [], None, []
+        group = w.short_measure(plan.measures[0]) if plan.measures else ""
+        for org, year in scopes:
+            mine = sorted((f for f in figures if (f.org, f.year) == (org, year)),
+                          key=lambda f: f.value * (1 if op.order == "asc" else -1))
+            refs = self._cite(cites, mine)
+            cut = mine[min(op.top, len(mine)) - 1].value
+            top = [f for f in mine if (f.value <= cut if op.order == "asc" else f.value >= cut)]
+            names = [w.short_measure(f.operand.measure) for f in top]
+            lines.append(w.rank_categories(w.office_year(org, year), group, names, top[0].value,
+                                           top[0].operand.measure.unit, op.order == "asc", op.top))
+            lines += [f"- {w.operand(w.short_measure(f.operand.measure), f.value, r)}" for f, r in zip(mine, refs)]
+            series += [(w.short_measure(f.operand.measure), f.value) for f in mine]
+            value = top[0].value if len(scopes) == 1 else None
+        return self._result(plan, "answered", "\n".join(lines), value, plan.measures[0].unit, cites, series)
+
+    def _exists(self, plan: QueryPlan, w: AnswerWriter, figures: list[Figure]) -> Answer:
+        cites = CitationList()
+        gap = self._missing(plan, w, figures, cites)
+        if gap is not None:
+            return gap
+        refs = self._cite(cites, figures)
+        lines = []
+        for f, r in zip(figures, refs):
+            label = w.join([self._scope(w, [f]), w.measure(f.operand.measure)])
+            lines.append(w.yes_no(f.value, label, f.operand.measure.unit, r))
+        value = figures[0].value if len(figures) == 1 else None
+        return self._result(plan, "answered", "\n".join(lines), value, figures[0].operand.measure.unit, cites,
+                            [(w.short_measure(f.operand.measure), f.value) for f in figures])
+
+    def _count(self, plan: QueryPlan) -> Answer:
+        w = AnswerWriter(plan.language, self.names)
+        what = plan.operation.count_of or "reports"
+        wanted = set(plan.offices or plan.ambiguous_offices)
+        records = sorted((r for r in self.records.values() if (not wanted or r.org in wanted)
+                          and (not plan.years or r.year in plan.years)), key=lambda r: (r.org, r.year or 0))
+        cites = CitationList()
+        for r in records:
+            cites.add(Citation(report_id=r.report_id, title=r.title, org=r.org, year=r.year, section="",
+                               locator=w.heading("报告标题", "report title"), quote=r.title))
+        if what == "years":
+            items = [str(y) for y in sorted({r.year for r in records if r.year is not None})]
+        elif what == "offices":
+            items = [w.office(o) for o in dict.fromkeys(r.org for r in records)]
+        else:
+            items = [w.office_year(r.org, r.year) for r in records]
+        status = "answered" if records else "not_found"
+        return self._result(plan, status, w.count_of(what, len(items), items), len(items), w.count_unit(what), cites)
+
+    # ------------------------------------------------------------------ what no report records
+    def unheld(self, plan: QueryPlan) -> Answer | None:
+        """not_found for an attribute the template does not count (答复时间, 满意度, by letter) unless the text
+        of a report in scope speaks of it (then None: the text answerer tries)."""
+        dims = [u.split(":", 1)[0] for u in plan.unheld]
+        words = [u.split(":", 1)[1] for u in plan.unheld]
+        scope = [r for r in self.records.values() if (not plan.offices or r.org in plan.offices)
+                 and (not plan.years or r.year in plan.years)]
+        for record in scope:
+            text = "".join(s.text for s in self.store.report(record.report_id).sections)
+            if any(UNHELD_TEXT[d].search(text) for d in dims):
+                return None
+        w = AnswerWriter(plan.language, self.names)
+        where = ""
+        if plan.offices:
+            where = (" of " + ", ".join(w.office(o) for o in plan.offices)) if w.en else "、".join(plan.offices)
+        if plan.years:
+            where += (" for " + ", ".join(map(str, plan.years))) if w.en else "".join(f"{y}年" for y in plan.years)
+        return self._result(plan, "not_found", w.unheld(words, where), None, None, CitationList())
+
+
+def _decrease(plan: QueryPlan) -> bool:
+    return asks_decrease(plan.operation)
