@@ -3,10 +3,10 @@ office names and table labels alongside (the reports are Chinese; the reader mus
 
 import re
 
-from bot.models import Citation, Measure
+from bot.models import Citation, Measure, QueryPlan
 from index.models import FactRecord
 from parsers.models import Number
-from parsers.template import SECTION_HEADINGS
+from parsers.template import SECTION_HEADINGS, T3_COLUMNS, T3_ROWS, T4_GROUPS, T4_OUTCOMES
 
 TABLE_SECTION = {"T2": "二", "T3": "三", "T4": "四"}
 _ITEM_COLUMNS = {"prior_count", "procurement_items"}
@@ -105,7 +105,7 @@ class AnswerWriter:
         return f"报告中{'、'.join(labels)}为空白，未计入。"
 
     def checks_failed(self, org: str, year: int | None, rules: list[str]) -> str:
-        shown = "; ".join(rules[:3]) + (" …" if len(rules) > 3 else "")
+        shown = "; ".join(rule_text(r, "en" if self.en else "zh") for r in rules[:3]) + (" …" if len(rules) > 3 else "")
         if self.en:
             return (f"Note: the tables of the {self.office_year(org, year)} report break {len(rules)} consistency "
                     f"rule(s) ({shown}); treat its figures with care.")
@@ -214,6 +214,124 @@ class AnswerWriter:
 
     def heading(self, text_zh: str, text_en: str) -> str:
         return text_en if self.en else text_zh
+
+
+    # ------------------------------------------------------------------ conversation and help
+    def reading(self, plan: QueryPlan) -> str:
+        """The plan in words: office, years, measure, operation ('平潭综合实验区 2022年 本年新收…（总计）')."""
+        if plan.offices:
+            offices = [self.office(o) for o in plan.offices]
+        elif plan.ambiguous_offices:
+            offices = [f"{m} ({' / '.join(plan.ambiguous_offices)})" if self.en else f"{m}（{'/'.join(plan.ambiguous_offices)}）"
+                       for m in plan.office_mentions[:1]]
+        elif plan.across_offices:
+            offices = [self.heading("所有单位", "every office")]
+        else:
+            offices = plan.unknown_offices or [self.heading("所有报告", "all reports")]
+        parts = [("; " if self.en else "、").join(offices), self.years(plan.years)]
+        parts += [self.measure(m) if self.en else m.label for m in plan.measures]
+        if not plan.measures and plan.intent == "narrative":
+            parts.append(self.heading("报告正文", "the reports' text"))
+        operation = self.operation(plan)
+        if operation:
+            parts.append(operation)
+        return (", " if self.en else " ").join(p for p in parts if p)
+
+    def years(self, years: list[int]) -> str:
+        if not years:
+            return self.heading("各年", "every year")
+        if len(years) >= 3 and years == list(range(years[0], years[-1] + 1)):
+            return f"{years[0]}–{years[-1]}" + ("" if self.en else "年")
+        return ", ".join(map(str, years)) if self.en else "、".join(f"{y}年" for y in years)
+
+    def operation(self, plan: QueryPlan) -> str:
+        key = plan.aggregation or ({"rank": f"rank_{plan.order or 'desc'}"}.get(plan.intent, plan.intent))
+        return OPERATION_WORDS.get(key, ("", ""))[1 if self.en else 0]
+
+    def read_as(self, reading: str) -> str:
+        return f"Read as: {reading}" if self.en else f"理解为：{reading}"
+
+    def help(self, examples: list[str], outside: bool) -> str:
+        """What the bot does, then example questions (drawn from the stored reports by the caller)."""
+        if self.en:
+            lead = ("That is not something the stored reports answer. " if outside else "Hello! ")
+            lines = [lead + "I answer questions about the government information-disclosure annual reports "
+                     "(政府信息公开工作年度报告) in the collection: table figures (requests received, disclosed, "
+                     "reconsiderations, lawsuits …) by office and year, trends and comparisons, and what the reports' "
+                     "text says. Every answer cites the report and table cell or passage. You can ask a follow-up "
+                     "such as “what about 2022?”. For example:"]
+        else:
+            lead = "这个问题超出了库中报告的范围。" if outside else "您好！"
+            lines = [lead + "我可以回答库中政府信息公开工作年度报告的问题：各单位各年度的表格数据（收到申请、予以公开、"
+                     "行政复议、行政诉讼等）、历年趋势和单位间比较，以及报告正文的内容。每个回答都注明出自哪份报告的哪个"
+                     "表格单元格或段落。可以接着追问，例如“那2022年呢？”。您可以这样问："]
+        return "\n".join([*lines, *[f"- {q}" for q in examples]])
+
+    def example_questions(self, offices: list[tuple[str, list[int]]]) -> list[str]:
+        """Example questions about stored offices and years (offices: (office, table years) pairs)."""
+        questions: list[str] = []
+        if offices:
+            org, years = offices[0]
+            name = self.names.get(org) or org
+            if self.en:
+                questions.append(f"How many information disclosure requests did {name} receive in {years[-1]}?")
+                if len(years) > 1:
+                    questions.append(f"How many requests did {name} receive each year from {years[0]} to {years[-1]}?")
+            else:
+                questions.append(f"{org}{years[-1]}年收到多少政府信息公开申请")
+                if len(years) > 1:
+                    questions.append(f"{org}{years[0]}到{years[-1]}年每年收到多少申请")
+        if len(offices) > 1:
+            org, years = offices[1]
+            name = self.names.get(org) or org
+            questions.append(f"What problems did the {years[-1]} report of {name} name?" if self.en
+                             else f"{org}{years[-1]}年的报告指出了哪些问题")
+        return questions
+
+    def loading(self, loaded: list[str], done: int, total: int) -> str:
+        """While the first-start ingest runs: a question whose office is not loaded yet is not answered."""
+        shown = ("; " if self.en else "、").join(loaded[:12]) + (" …" if len(loaded) > 12 else "")
+        if self.en:
+            return (f"The report collection is still loading ({done}/{total} files), and the office asked about is not "
+                    f"among the reports loaded so far: {shown or 'none yet'}. Ask again when loading is done.")
+        return f"报告库仍在加载（{done}/{total}个文件），所问单位的报告尚未加载。目前已加载：{shown or '暂无'}。请加载完成后再问。"
+
+
+# The words for a plan's operation (OPERATION_WORDS[key] = (zh, en)): aggregation, else intent.
+OPERATION_WORDS = {
+    "sum": ("合计", "sum"), "avg": ("平均", "average"), "diff": ("差值", "difference"),
+    "trend": ("历年变化", "trend over the years"), "compare": ("比较", "comparison"),
+    "rank_desc": ("排名（最多）", "ranking (most first)"), "rank_asc": ("排名（最少）", "ranking (fewest first)"),
+    "list": ("报告列表", "list of reports"), "check": ("勾稽关系核对", "consistency check"),
+}
+
+# The consistency rules of parsers/checks.py, in Chinese (the rule names there are English).
+RULE_TEXT_ZH = {
+    "T3 rows: total = sum of the six applicant columns": "表三各行：总计 = 六类申请人之和",
+    "T3 columns: new + carried over = total processed + carried forward": "表三各列：本年新收 + 上年结转 = 办理总计 + 结转下年度",
+    "T3 columns: total processed = sum of results (一)…(六)": "表三各列：办理总计 = （一）至（六）各项结果之和",
+    "T4: each group's total = upheld + corrected + other + pending": "表四：各组总计 = 结果维持 + 结果纠正 + 其他结果 + 尚未审结",
+}
+_KEY_LABELS_ZH = {**{r.key: strip_enumerator(r.label) for r in T3_ROWS}, **{c.key: c.label for c in T3_COLUMNS},
+                  **{g.key: g.label for g in T4_GROUPS}, **{o.key: o.label for o in T4_OUTCOMES}}
+_DETAIL_ZH = [
+    (re.compile(r"^not checked: unknown cells "), "未核对：以下单元格无法确定 "),
+    (re.compile(r"results sum to"), "各项结果之和为"), (re.compile(r"total processed"), "办理总计"),
+    (re.compile(r"(?<![/\w])total\b"), "总计"), (re.compile(r"^holds$"), "成立"),
+]
+
+
+def rule_text(rule: str, language: str) -> str:
+    return RULE_TEXT_ZH.get(rule, rule) if language == "zh" else rule
+
+
+def rule_detail(detail: str, language: str) -> str:
+    """A check's detail ('new_requests: 1+2=3 ≠ total 4') with Chinese labels for a Chinese reader."""
+    if language != "zh":
+        return detail
+    for pattern, words in _DETAIL_ZH:
+        detail = pattern.sub(words, detail)
+    return re.sub(r"(?<![/\w])([a-z][a-z_]+)(?=:)", lambda m: _KEY_LABELS_ZH.get(m.group(1), m.group(1)), detail)
 
 
 class CitationList:

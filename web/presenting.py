@@ -8,19 +8,17 @@ import csv
 import html
 import re
 from collections.abc import Iterable
-from pathlib import Path, PurePosixPath, PureWindowsPath
+from pathlib import Path
 
 import pandas as pd
 from pandas.io.formats.style import Styler
-from pathvalidate import sanitize_filename
 from pydantic import BaseModel, Field
 from rapidfuzz import fuzz
 
 from bot.models import Answer, Citation
 from bot.render import fmt
-from govqa.errors import GovqaError, IngestError
+from govqa.errors import GovqaError
 from index.facts import FactStore
-from index.ingest import FileResult
 from index.models import FactRecord, ReportRecord
 from index.lexical import tokenize
 from parsers.models import Fact, Report, Section
@@ -454,112 +452,3 @@ def write_facts_csv(frame: pd.DataFrame, path: Path) -> Path:
     return path
 
 
-# ---------------------------------------------------------------------------- uploads
-UPLOAD_SUFFIXES = (".txt", ".md", ".html", ".htm", ".pdf", ".docx")
-RESULT_LABELS = {
-    "ingested": "ingested",
-    "replaced": "ingested (replaced an earlier version)",
-    "unchanged": "already ingested (unchanged)",
-    "duplicate": "duplicate of a stored report",
-    "failed": "failed",
-}
-
-
-def safe_upload_name(name: str, taken: Iterable[str] = ()) -> str:
-    """A file name safe to store: no folders or traversal, no reserved or control characters, CJK kept,
-    a supported lower-case suffix, and '-2', '-3'… added when the name is already taken."""
-    base = PureWindowsPath(PurePosixPath(name.replace("\x00", "")).name).name
-    suffix = sanitize_filename(Path(base).suffix.lower(), platform="universal")
-    stem = base[: len(base) - len(Path(base).suffix)]
-    stem = sanitize_filename(stem, platform="universal", max_len=120).strip(" .") or "upload"
-    clean = stem + suffix
-    taken = {t.lower() for t in taken}
-    counter = 2
-    while clean.lower() in taken:
-        clean = f"{stem}-{counter}{suffix}"
-        counter += 1
-    return clean
-
-
-def store_upload(source: Path, original_name: str, uploads_dir: Path, max_mb: float) -> Path:
-    """Copy an uploaded file under uploads_dir with a safe name; the same bytes under the same name are kept once.
-
-    Raises IngestError (with the original name) for a file over the size limit or of an unsupported type."""
-    size = source.stat().st_size
-    if size > max_mb * 1024 * 1024:
-        raise IngestError(f"{size / 1024 / 1024:.1f} MiB is over the {max_mb:g} MiB upload limit", original_name)
-    if Path(original_name).suffix.lower() not in UPLOAD_SUFFIXES:
-        kind = Path(original_name).suffix or "(no suffix)"
-        raise IngestError(f"unsupported file type {kind}; accepted: {' '.join(UPLOAD_SUFFIXES)}", original_name)
-    uploads_dir.mkdir(parents=True, exist_ok=True)
-    data = source.read_bytes()
-    wanted = safe_upload_name(original_name)
-    if (uploads_dir / wanted).is_file() and (uploads_dir / wanted).read_bytes() == data:
-        return uploads_dir / wanted
-    target = uploads_dir / safe_upload_name(original_name, [p.name for p in uploads_dir.iterdir()])
-    target.write_bytes(data)
-    return target
-
-
-def ingest_results_frame(results: list[tuple[str, FileResult]]) -> pd.DataFrame:
-    """(uploaded name, result) pairs as the Upload tab's table."""
-    rows = [
-        {"File": name, "Result": RESULT_LABELS.get(r.status, r.status), "Office": r.org or "",
-         "Year": r.year if r.year is not None else "", "Details": r.reason or ""}
-        for name, r in results
-    ]  # fmt: skip
-    return pd.DataFrame(rows, columns=["File", "Result", "Office", "Year", "Details"])
-
-
-# ---------------------------------------------------------------------------- page style
-PAGE_CSS = """
-.gq-answer { font-size: 15px; line-height: 1.55; min-width: min(720px, 62vw); }
-.gq-answer p { margin: 2px 0; }
-.gq-answer ul { margin: 2px 0 2px 1.2em; }
-.gq-status { font-size: 13px; font-weight: 700; color: #15803d; }
-.gq-not-found, .gq-ambiguous, .gq-error { border-left: 4px solid; padding-left: 10px; }
-.gq-not-found { border-color: #f59e0b; } .gq-not-found .gq-status { color: #b45309; }
-.gq-ambiguous { border-color: #3b82f6; } .gq-ambiguous .gq-status { color: #1d4ed8; }
-.gq-error { border-color: #dc2626; } .gq-error .gq-status { color: #b91c1c; }
-.gq-value { font-size: 34px; font-weight: 700; line-height: 1.15; margin: 4px 0; }
-.gq-value span { font-size: 16px; font-weight: 600; margin-left: 4px; opacity: .7; }
-.gq-ref, .gq-num { display: inline-block; min-width: 1.5em; padding: 0 4px; border-radius: 4px; text-align: center;
-  background: #dbeafe; color: #1e3a8a; font-size: 12px; font-weight: 700; line-height: 1.6; margin: 0 2px; }
-.gq-num { font-size: 13px; margin: 0 8px 0 0; }
-.gq-sources-title { margin: 12px 0 4px; font-size: 12px; font-weight: 700; color: #6b7280; }
-details.gq-card { border: 1px solid #d1d5db; border-radius: 8px; padding: 6px 12px; margin: 5px 0;
-  background: #f9fafb; color: #111827; }
-details.gq-card > summary { cursor: pointer; list-style: none; }
-details.gq-card > summary::-webkit-details-marker { display: none; }
-.gq-src { font-size: 14px; }
-.gq-cell { margin: 2px 0 0 2.3em; font-size: 15px; }
-.gq-val { font-size: 18px; color: #047857; }
-.gq-tag { font-size: 11px; background: #e5e7eb; color: #374151; border-radius: 3px; padding: 0 4px; margin-right: 6px; }
-.gq-quote { margin: 2px 0 0 2.3em; color: #1f2937; }
-.gq-open { float: right; margin-left: 12px; font-size: 12px; color: #2563eb; }
-.gq-open::before { content: "▸ show context"; }
-details[open] > summary .gq-open::before { content: "▾ hide context"; }
-details[open] > summary .gq-open { color: #6b7280; }
-mark { background: #fde047; color: inherit; padding: 0 1px; border-radius: 2px; }
-.gq-context { margin-top: 8px; border-top: 1px dashed #d1d5db; padding-top: 6px; }
-.gq-ctx-label { font-size: 12px; color: #6b7280; margin: 6px 0 2px; }
-.gq-section-text { max-height: 260px; overflow-y: auto; background: #fff; color: #111827; border: 1px solid #e5e7eb;
-  border-radius: 6px; padding: 8px 10px; font-size: 14px; }
-.gq-row-wrap { overflow-x: auto; }
-details.gq-more > summary { cursor: pointer; font-size: 12px; color: #2563eb; margin-top: 6px; }
-table.gq-row { border-collapse: collapse; font-size: 13px; background: #fff; color: #111827; margin: 0; }
-table.gq-row th, table.gq-row td { border: 1px solid #d1d5db; padding: 2px 8px; text-align: center; }
-table.gq-row th { font-weight: 600; background: #f3f4f6; }
-table.gq-row .gq-cited { background: #bbf7d0; font-weight: 700; }
-.gq-report h3 { margin: 0 0 4px; }
-.gq-report-meta { color: #4b5563; margin: 2px 0; }
-.gq-checks-title { font-weight: 700; margin-top: 8px; }
-ul.gq-checks, ul.gq-warnings { margin: 2px 0 6px 1.2em; }
-.gq-fail { color: #b91c1c; background: #fee2e2; border-radius: 4px; padding: 0 4px; }
-.gq-pass { color: #15803d; } .gq-unknown { color: #b45309; }
-details.gq-section { border: 1px solid #e5e7eb; border-radius: 6px; padding: 6px 10px; margin: 4px 0; }
-details.gq-section > summary { cursor: pointer; font-weight: 600; }
-.gq-sub { font-weight: 400; color: #6b7280; font-size: 13px; }
-.gq-note { font-size: 13px; color: #b45309; margin: 4px 0 0; }
-#gq-status { padding: 6px 10px; border-radius: 6px; background: var(--block-background-fill); }
-"""
