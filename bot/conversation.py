@@ -12,6 +12,7 @@ from collections.abc import Callable
 from pydantic import BaseModel, Field
 
 from bot.models import Intent, QueryPlan
+from bot.planner import detect_language
 from index.models import OfficeRecord, ReportRecord
 
 # Which QueryPlan fields move together: naming an office replaces every office field of the earlier turn.
@@ -35,9 +36,16 @@ _SMALL_TALK = re.compile(
     r"你能做什么|你可以做什么|你会做什么|你会什么|你能干什么|你是谁|你是什么|怎么用|如何使用|怎么使用|"
     r"我可以问什么|我能问什么|可以问什么|能问什么|举个例子|例子|示例)"
     r"(?:\s*(?:there|bot|govqa|呀|啊|吗|呢|吧|哦|的))*",
-    re.I,
+    re.IGNORECASE,
 )
 _PIECES = re.compile(r"[\s,，。.!！?？;；:：~～、]+")
+
+
+def reply_language(question: str) -> str:
+    """The language to answer in: English for Latin-only text ("hi", "help"), else as the planner reads it."""
+    if re.search(r"[A-Za-z]", question) and not re.search(r"[\u4e00-\u9fff]", question):
+        return "en"
+    return detect_language(question)
 
 
 def is_small_talk(question: str) -> bool:

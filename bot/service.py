@@ -12,12 +12,19 @@ from functools import cached_property
 
 import numpy as np
 
-from bot.conversation import Reading, example_offices, follow, is_small_talk, names_nothing
+from bot.conversation import (
+    Reading,
+    example_offices,
+    follow,
+    is_small_talk,
+    names_nothing,
+    reply_language,
+)
 from bot.llm import ChatAssistant, rules_unsure
 from bot.metrics import MetricMatch, MetricMatcher, label_texts, row_term
 from bot.models import Answer, QueryPlan
 from bot.narrative import NarrativeAnswerer
-from bot.planner import QueryPlanner, detect_language, normalize_question
+from bot.planner import QueryPlanner, normalize_question
 from bot.render import AnswerWriter
 from bot.tables import TableAnswerer
 from govqa.errors import ModelError, QuestionError
@@ -152,8 +159,7 @@ class QuestionAnswerer:
 
     def help_answer(self, question: str, outside: bool) -> Answer:
         """What the bot can do, with example questions about offices and years that are stored."""
-        english = re.search(r"[A-Za-z]", question) and not re.search(r"[\u4e00-\u9fff]", question)
-        w = AnswerWriter("en" if english else detect_language(question), self.names)  # "hi": one Latin word
+        w = AnswerWriter(reply_language(question), self.names)
         examples = w.example_questions(example_offices(list(self.offices.values()), list(self.records.values())))
         return Answer(question=question, status="help", route="none", answer=w.help(examples, outside),
                       candidates=examples)

@@ -9,6 +9,7 @@ PAGE_CSS = """
 .gq-not-found { border-color: #f59e0b; } .gq-not-found .gq-status { color: #b45309; }
 .gq-ambiguous { border-color: #3b82f6; } .gq-ambiguous .gq-status { color: #1d4ed8; }
 .gq-error { border-color: #dc2626; } .gq-error .gq-status { color: #b91c1c; }
+.gq-help { border-left: 4px solid #8b5cf6; padding-left: 10px; } .gq-help .gq-status { color: #6d28d9; }
 .gq-value { font-size: 34px; font-weight: 700; line-height: 1.15; margin: 4px 0; }
 .gq-value span { font-size: 16px; font-weight: 600; margin-left: 4px; opacity: .7; }
 .gq-ref, .gq-num { display: inline-block; min-width: 1.5em; padding: 0 4px; border-radius: 4px; text-align: center;
@@ -25,8 +26,8 @@ details.gq-card > summary::-webkit-details-marker { display: none; }
 .gq-tag { font-size: 11px; background: #e5e7eb; color: #374151; border-radius: 3px; padding: 0 4px; margin-right: 6px; }
 .gq-quote { margin: 2px 0 0 2.3em; color: #1f2937; }
 .gq-open { float: right; margin-left: 12px; font-size: 12px; color: #2563eb; }
-.gq-open::before { content: "▸ show context"; }
-details[open] > summary .gq-open::before { content: "▾ hide context"; }
+.gq-open::before { content: attr(data-open); }
+details[open] > summary .gq-open::before { content: attr(data-close); }
 details[open] > summary .gq-open { color: #6b7280; }
 mark { background: #fde047; color: inherit; padding: 0 1px; border-radius: 2px; }
 .gq-context { margin-top: 8px; border-top: 1px dashed #d1d5db; padding-top: 6px; }

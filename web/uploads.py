@@ -7,19 +7,11 @@ from pathlib import Path, PurePosixPath, PureWindowsPath
 import pandas as pd
 from pathvalidate import sanitize_filename
 
+from bot.render import WORDING, both
 from govqa.errors import IngestError
 from index.ingest import FileResult
 
 UPLOAD_SUFFIXES = (".txt", ".md", ".html", ".htm", ".pdf", ".docx")
-RESULT_LABELS = {
-    "ingested": "ingested",
-    "replaced": "ingested (replaced an earlier version)",
-    "unchanged": "already ingested (unchanged)",
-    "duplicate": "duplicate of a stored report",
-    "failed": "failed",
-}
-
-
 def safe_upload_name(name: str, taken: Iterable[str] = ()) -> str:
     """A file name safe to store: no folders or traversal, no reserved or control characters, CJK kept,
     a supported lower-case suffix, and '-2', '-3'… added when the name is already taken."""
@@ -57,12 +49,11 @@ def store_upload(source: Path, original_name: str, uploads_dir: Path, max_mb: fl
 
 
 def ingest_results_frame(results: list[tuple[str, FileResult]]) -> pd.DataFrame:
-    """(uploaded name, result) pairs as the Upload tab's table."""
+    """(uploaded name, result) pairs as the Upload tab's table, labelled in both languages."""
+    heads = [both(f"col.{c}") for c in ("file", "result", "office", "year", "details")]
     rows = [
-        {"File": name, "Result": RESULT_LABELS.get(r.status, r.status), "Office": r.org or "",
-         "Year": r.year if r.year is not None else "", "Details": r.reason or ""}
+        [name, both(f"result.{r.status}") if f"result.{r.status}" in WORDING else r.status, r.org or "",
+         r.year if r.year is not None else "", r.reason or ""]
         for name, r in results
     ]  # fmt: skip
-    return pd.DataFrame(rows, columns=["File", "Result", "Office", "Year", "Details"])
-
-
+    return pd.DataFrame(rows, columns=heads)
