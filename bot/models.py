@@ -7,7 +7,8 @@ from pydantic import BaseModel, Field
 from parsers.models import Number
 
 Intent = Literal["fact", "compare", "trend", "rank", "narrative", "list", "check"]
-Status = Literal["answered", "not_found", "ambiguous", "error"]
+# help: a greeting, a question about the bot itself or one outside the reports, answered with what it can do
+Status = Literal["answered", "not_found", "ambiguous", "error", "help"]
 
 
 class Measure(BaseModel):
@@ -117,10 +118,14 @@ class Answer(BaseModel):
     series: list[tuple[str, Number | None]] = Field(
         default_factory=list, description="(label, value) pairs for trend/compare answers, for charts."
     )
+    resolved: str | None = Field(
+        None, description="How the question was read, in words (office, years, measure, operation): a follow-up "
+                          "shows what it took from the earlier turns."
+    )
 
     def contract(self) -> dict:
         """The JSON object of `govqa ask --json` and the web API."""
         return self.model_dump(
-            include={"question", "status", "route", "answer", "value", "unit", "citations", "elapsed_ms"},
+            include={"question", "status", "route", "answer", "value", "unit", "citations", "elapsed_ms", "resolved"},
             exclude={"citations": {"__all__": {"key", "span"}}},
         )

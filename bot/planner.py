@@ -72,6 +72,8 @@ _ASKS_NUMBER = re.compile(r"多少|几[个件条次场项份人名家]?|数量|�
                           r"\bpercent(?:age)?\b|"
                           r"\bcount\b|\bamount\b|\bwhat was the (?:total|number)\b|\bfigure\b", re.I)
 _CJK = re.compile(r"[\u4e00-\u9fff]")
+# How a follow-up opens: "what about 2022", "and in 2023", "那…呢", "还有…"
+_FOLLOW_UP_LEAD = re.compile(r"\s*(?:(?:and\s+)?(?:what|how)\s+about\b|and\b|那么?|还有|再看看?)", re.I)
 
 
 def detect_language(question: str) -> str:
@@ -295,3 +297,54 @@ class QueryPlanner:
                 if choice.unknown:
                     plan.unknown_offices.append(mention.text)
         plan.related_offices = [o for o in plan.related_offices if o not in plan.offices]
+
+    # ------------------------------------------------------------------ follow-ups (bot/conversation.py)
+    def operation_cue(self, question: str) -> Intent | None:
+        """The operation the question's own words ask for (趋势, 比较, 最多, 合计, 列出…); None when it names none,
+        so a follow-up without one keeps the earlier turn's."""
+        question = normalize_question(question)
+        _, is_range, spans = parse_years(question)
+        lead = _FOLLOW_UP_LEAD.match(question)  # "what about …" is the follow-up's form, not a question about text
+        masked = _mask(question, spans + [(m.start, m.end) for m in self.resolver.find(question)]
+                       + ([lead.span()] if lead else []))
+        if _CHECK.search(masked):
+            return "check"
+        if _LIST.search(masked) and not _MENTIONS.search(masked):
+            return "list"
+        if _NARRATIVE.search(masked) and not _ASKS_NUMBER.search(masked):
+            return "narrative"
+        if _RANK.search(masked):
+            return "rank"
+        if _COMPARE.search(masked) or _DIFF.search(masked) or _SUM.search(masked) or _AVG.search(masked):
+            return "compare"
+        if _TREND.search(masked) or is_range:
+            return "trend"
+        return None
+
+    def reread(self, plan: QueryPlan, intent: Intent) -> QueryPlan:
+        """A follow-up whose slots were filled from earlier turns: its intent settled (a fact over several years
+        or offices is a comparison), then route and operation (difference, sum, order) from its own words."""
+        masked = _mask(plan.question, parse_years(plan.question)[2]
+                       + [(m.start, m.end) for m in self.resolver.find(plan.question)])
+        items = max(len(plan.years), 1) * max(len(plan.offices), 1)
+        if not plan.measures and intent not in ("list", "check"):
+            intent = "narrative"
+        elif intent == "narrative" and plan.measures and plan.asks_number:
+            intent = "fact"
+        if intent == "fact" and (items > 1 or plan.across_offices):
+            intent = "compare"
+        elif intent == "compare" and items == 1 and not plan.across_offices:
+            intent = "fact"
+        if intent == "fact":
+            plan.aggregation = None  # one figure: nothing to sum or subtract
+        plan.intent = intent
+        plan.route = "retrieval" if intent == "narrative" else "sql"
+        if _DIFF.search(masked) and intent in ("fact", "compare", "trend") and plan.measures:
+            self._difference(plan, masked, _named_order(plan.question, plan.years))
+        if plan.aggregation is None and _SUM.search(masked) and plan.intent in ("fact", "compare", "trend"):
+            plan.aggregation = "sum"
+        elif plan.aggregation is None and _AVG.search(masked):
+            plan.aggregation = "avg"
+        if plan.intent == "rank" and plan.order is None:
+            plan.order = "asc" if _RANK_ASC.search(masked) else "desc"
+        return plan

@@ -3,10 +3,16 @@ office names and table labels alongside (the reports are Chinese; the reader mus
 
 import re
 
-from bot.models import Citation, Measure
+from bot.models import Citation, Measure, QueryPlan
 from index.models import FactRecord
 from parsers.models import Number
-from parsers.template import SECTION_HEADINGS
+from parsers.template import (
+    SECTION_HEADINGS,
+    T3_COLUMNS,
+    T3_ROWS,
+    T4_GROUPS,
+    T4_OUTCOMES,
+)
 
 TABLE_SECTION = {"T2": "二", "T3": "三", "T4": "四"}
 _ITEM_COLUMNS = {"prior_count", "procurement_items"}
@@ -105,7 +111,7 @@ class AnswerWriter:
         return f"报告中{'、'.join(labels)}为空白，未计入。"
 
     def checks_failed(self, org: str, year: int | None, rules: list[str]) -> str:
-        shown = "; ".join(rules[:3]) + (" …" if len(rules) > 3 else "")
+        shown = "; ".join(rule_text(r, "en" if self.en else "zh") for r in rules[:3]) + (" …" if len(rules) > 3 else "")
         if self.en:
             return (f"Note: the tables of the {self.office_year(org, year)} report break {len(rules)} consistency "
                     f"rule(s) ({shown}); treat its figures with care.")
@@ -365,6 +371,124 @@ class AnswerWriter:
         return f"{scope}报告没有记录{shown}：年报表格只按申请人类型和办理结果统计申请件数（复议诉讼按结果统计），正文中也没有相关数字。"
 
 
+    # ------------------------------------------------------------------ conversation and help
+    def reading(self, plan: QueryPlan) -> str:
+        """The plan in words: office, years, measure, operation ('平潭综合实验区 2022年 本年新收…（总计）')."""
+        if plan.offices:
+            offices = [self.office(o) for o in plan.offices]
+        elif plan.ambiguous_offices:
+            offices = [f"{m} ({' / '.join(plan.ambiguous_offices)})" if self.en else f"{m}（{'/'.join(plan.ambiguous_offices)}）"
+                       for m in plan.office_mentions[:1]]
+        elif plan.across_offices:
+            offices = [self.heading("所有单位", "every office")]
+        else:
+            offices = plan.unknown_offices or [self.heading("所有报告", "all reports")]
+        parts = [("; " if self.en else "、").join(offices), self.years(plan.years)]
+        parts += [self.measure(m) if self.en else m.label for m in plan.measures]
+        if not plan.measures and plan.intent == "narrative":
+            parts.append(self.heading("报告正文", "the reports' text"))
+        operation = self.operation(plan)
+        if operation:
+            parts.append(operation)
+        return (", " if self.en else " ").join(p for p in parts if p)
+
+    def years(self, years: list[int]) -> str:
+        if not years:
+            return self.heading("各年", "every year")
+        if len(years) >= 3 and years == list(range(years[0], years[-1] + 1)):
+            return f"{years[0]}–{years[-1]}" + ("" if self.en else "年")
+        return ", ".join(map(str, years)) if self.en else "、".join(f"{y}年" for y in years)
+
+    def operation(self, plan: QueryPlan) -> str:
+        key = plan.aggregation or ({"rank": f"rank_{plan.order or 'desc'}"}.get(plan.intent, plan.intent))
+        return OPERATION_WORDS.get(key, ("", ""))[1 if self.en else 0]
+
+    def read_as(self, reading: str) -> str:
+        return f"Read as: {reading}" if self.en else f"理解为：{reading}"
+
+    def help(self, examples: list[str], outside: bool) -> str:
+        """What the bot does, then example questions (drawn from the stored reports by the caller)."""
+        if self.en:
+            lead = ("That is not something the stored reports answer. " if outside else "Hello! ")
+            lines = [lead + "I answer questions about the government information-disclosure annual reports "
+                     "(政府信息公开工作年度报告) in the collection: table figures (requests received, disclosed, "
+                     "reconsiderations, lawsuits …) by office and year, trends and comparisons, and what the reports' "
+                     "text says. Every answer cites the report and table cell or passage. You can ask a follow-up "
+                     "such as “what about 2022?”. For example:"]
+        else:
+            lead = "这个问题超出了库中报告的范围。" if outside else "您好！"
+            lines = [lead + "我可以回答库中政府信息公开工作年度报告的问题：各单位各年度的表格数据（收到申请、予以公开、"
+                     "行政复议、行政诉讼等）、历年趋势和单位间比较，以及报告正文的内容。每个回答都注明出自哪份报告的哪个"
+                     "表格单元格或段落。可以接着追问，例如“那2022年呢？”。您可以这样问："]
+        return "\n".join([*lines, *[f"- {q}" for q in examples]])
+
+    def example_questions(self, offices: list[tuple[str, list[int]]]) -> list[str]:
+        """Example questions about stored offices and years (offices: (office, table years) pairs)."""
+        questions: list[str] = []
+        if offices:
+            org, years = offices[0]
+            name = self.names.get(org) or org
+            if self.en:
+                questions.append(f"How many information disclosure requests did {name} receive in {years[-1]}?")
+                if len(years) > 1:
+                    questions.append(f"How many requests did {name} receive each year from {years[0]} to {years[-1]}?")
+            else:
+                questions.append(f"{org}{years[-1]}年收到多少政府信息公开申请")
+                if len(years) > 1:
+                    questions.append(f"{org}{years[0]}到{years[-1]}年每年收到多少申请")
+        if len(offices) > 1:
+            org, years = offices[1]
+            name = self.names.get(org) or org
+            questions.append(f"What problems did the {years[-1]} report of {name} name?" if self.en
+                             else f"{org}{years[-1]}年的报告指出了哪些问题")
+        return questions
+
+    def loading(self, loaded: list[str], done: int, total: int) -> str:
+        """While the first-start ingest runs: a question whose office is not loaded yet is not answered."""
+        shown = ("; " if self.en else "、").join(loaded[:12]) + (" …" if len(loaded) > 12 else "")
+        if self.en:
+            return (f"The report collection is still loading ({done}/{total} files), and the office asked about is not "
+                    f"among the reports loaded so far: {shown or 'none yet'}. Ask again when loading is done.")
+        return f"报告库仍在加载（{done}/{total}个文件），所问单位的报告尚未加载。目前已加载：{shown or '暂无'}。请加载完成后再问。"
+
+
+# The words for a plan's operation (OPERATION_WORDS[key] = (zh, en)): aggregation, else intent.
+OPERATION_WORDS = {
+    "sum": ("合计", "sum"), "avg": ("平均", "average"), "diff": ("差值", "difference"),
+    "trend": ("历年变化", "trend over the years"), "compare": ("比较", "comparison"),
+    "rank_desc": ("排名（最多）", "ranking (most first)"), "rank_asc": ("排名（最少）", "ranking (fewest first)"),
+    "list": ("报告列表", "list of reports"), "check": ("勾稽关系核对", "consistency check"),
+}
+
+# The consistency rules of parsers/checks.py, in Chinese (the rule names there are English).
+RULE_TEXT_ZH = {
+    "T3 rows: total = sum of the six applicant columns": "表三各行：总计 = 六类申请人之和",
+    "T3 columns: new + carried over = total processed + carried forward": "表三各列：本年新收 + 上年结转 = 办理总计 + 结转下年度",
+    "T3 columns: total processed = sum of results (一)…(六)": "表三各列：办理总计 = （一）至（六）各项结果之和",
+    "T4: each group's total = upheld + corrected + other + pending": "表四：各组总计 = 结果维持 + 结果纠正 + 其他结果 + 尚未审结",
+}
+_KEY_LABELS_ZH = {**{r.key: strip_enumerator(r.label) for r in T3_ROWS}, **{c.key: c.label for c in T3_COLUMNS},
+                  **{g.key: g.label for g in T4_GROUPS}, **{o.key: o.label for o in T4_OUTCOMES}}
+_DETAIL_ZH = [
+    (re.compile(r"^not checked: unknown cells "), "未核对：以下单元格无法确定 "),
+    (re.compile(r"results sum to"), "各项结果之和为"), (re.compile(r"total processed"), "办理总计"),
+    (re.compile(r"(?<![/\w])total\b"), "总计"), (re.compile(r"^holds$"), "成立"),
+]
+
+
+def rule_text(rule: str, language: str) -> str:
+    return RULE_TEXT_ZH.get(rule, rule) if language == "zh" else rule
+
+
+def rule_detail(detail: str, language: str) -> str:
+    """A check's detail ('new_requests: 1+2=3 ≠ total 4') with Chinese labels for a Chinese reader."""
+    if language != "zh":
+        return detail
+    for pattern, words in _DETAIL_ZH:
+        detail = pattern.sub(words, detail)
+    return re.sub(r"(?<![/\w])([a-z][a-z_]+)(?=:)", lambda m: _KEY_LABELS_ZH.get(m.group(1), m.group(1)), detail)
+
+
 class CitationList:
     """Numbered citations of one answer; the same cell or passage cited twice keeps one number."""
 
@@ -381,3 +505,122 @@ class CitationList:
 
     def add_facts(self, facts: list[FactRecord]) -> list[int]:
         return [self.add(fact_citation(f)) for f in facts]
+
+
+# ---------------------------------------------------------------------------- what the web page says
+# Every text of the web page, (Chinese, English). An answer's card follows the question's language (`say`);
+# page labels show both (`both`). tests/test_wording.py walks every entry in both languages.
+WORDING: dict[str, tuple[str, str]] = {
+    # answer cards
+    "status.answered": ("回答", "Answer"),
+    "status.not_found": ("库中报告未找到", "Not found in the ingested reports"),
+    "status.ambiguous": ("问题有歧义——请在下面选择", "Ambiguous question — pick one below"),
+    "status.error": ("出错", "Error"),
+    "status.help": ("使用帮助", "Help"),
+    "route.sql": ("来自报告表格", "from the report tables"),
+    "route.retrieval": ("来自报告正文", "from the report text"),
+    "seconds": ("{s:.2f} 秒", "{s:.2f} s"),
+    "sources": ("来源（{n}）——点击来源查看报告原文", "Sources ({n}) — click a source to see it in the report"),
+    "show_context": ("▸ 查看上下文", "▸ show context"),
+    "hide_context": ("▾ 收起上下文", "▾ hide context"),
+    "whole_row": ("该行原文：{label}", "The whole row as printed: {label}"),
+    "section_as_printed": ("第{title}节原文", "Section {title} as printed"),
+    "section_full": ("第{title}节全文（已标出所引段落）", "Section {title} — full text, the quoted passage marked"),
+    "report": ("报告：{title}", "Report: {title}"),
+    "year": ("{year}年", "{year}"),
+    "year_unknown": ("年份未知", "year unknown"),
+    "context_unavailable": ("报告原文无法读取：{reason}", "report text unavailable: {reason}"),
+    "could_not_render": ("（来源无法显示：{reason}）", "(could not render the sources: {reason})"),
+    "still_loading": ("报告库仍在加载（{done}/{total}个文件），加载完成后可再问一次。",
+                      "The report collection is still loading ({done}/{total} files); ask again when it is done."),
+    "working": ("正在报告中查找…", "Looking it up in the reports…"),
+    "working_title": ("处理中…", "Working…"),
+    "chart_years": ("年份", "year"),
+    "chart_labels": ("单位", "office"),
+    "chart_value": ("数值", "value"),
+    # cells, checks and report pages
+    "cell_blank": ("（空白）", "(blank)"),
+    "cell_missing": ("未找到", "not found"),
+    "no_tables": ("无表格", "no tables"),
+    "checks_failed": ("✗ {failed}条不成立 · {passed}条成立", "✗ {failed} FAILED · {passed} hold"),
+    "checks_hold": ("✓ {passed}/{total}条成立", "✓ {passed}/{total} hold"),
+    "checks_unknown": (" · {unknown}条无法核对", " · {unknown} unknown"),
+    "check_failed": ("✗ 不成立", "✗ failed"),
+    "check_unknown": ("? 无法核对", "? not checkable"),
+    "check_holds": ("✓ 成立", "✓ holds"),
+    "checks_title": ("勾稽关系核对：{passed}条成立，{failed}条不成立，{unknown}条无法核对",
+                     "Consistency checks: {passed} passed, {failed} failed, {unknown} not checkable"),
+    "report_meta": ("模板 {template} · {cells}个表格单元格 · {sections}个章节",
+                    "template {template} · {cells} table cells · {sections} sections"),
+    "files": ("文件：{files}", "Files: {files}"),
+    "warnings": ("提示", "Warnings"),
+    "sub_sections": ("（{n}个小节）", "({n} sub-sections)"),
+    "no_sections": ("该报告中没有找到编号章节。", "No numbered sections were found in this report."),
+    "row_as_printed": ("行（原文）", "Row (as printed)"),
+    "table_name": ("表{number}", "Table {table}"),
+    # column headers
+    "col.office": ("单位", "Office"), "col.year": ("年份", "Year"), "col.template": ("模板", "Template"),
+    "col.checks": ("勾稽核对", "Checks"), "col.failed_rules": ("不成立的规则", "Failed rules"),
+    "col.warnings": ("提示", "Warnings"), "col.cells": ("单元格", "Cells"), "col.doubtful": ("存疑", "Doubtful"),
+    "col.files": ("文件", "Files"), "col.table": ("表", "Table"), "col.row": ("行（原文）", "Row (as printed)"),
+    "col.column": ("列", "Column"), "col.value": ("数值", "Value"), "col.printed": ("原文", "Printed"),
+    "col.status": ("状态", "Status"), "col.key": ("键", "Key"), "col.report": ("报告", "Report"),
+    "col.file": ("文件", "File"), "col.result": ("结果", "Result"), "col.details": ("说明", "Details"),
+    "cell_status.ok": ("正常", "ok"), "cell_status.blank": ("空白", "blank"),
+    "cell_status.ambiguous": ("存疑", "ambiguous"), "cell_status.missing": ("缺失", "missing"),
+    # upload results
+    "result.ingested": ("已入库", "ingested"),
+    "result.replaced": ("已入库（替换旧版本）", "ingested (replaced an earlier version)"),
+    "result.unchanged": ("已在库中（未变化）", "already ingested (unchanged)"),
+    "result.duplicate": ("与库中报告重复", "duplicate of a stored report"),
+    "result.failed": ("失败", "failed"),
+    # page labels (shown in both languages)
+    "page.title": ("政府信息公开工作年度报告 问答", "govqa"),
+    "page.intro": ("回答只来自已入库的报告，并注明每个数字出自哪个表格单元格或段落。",
+                   "Answers come only from the ingested reports, with the table cell or passage each number comes from."),
+    "tab.ask": ("问答", "Ask"), "tab.reports": ("报告", "Reports"), "tab.facts": ("数据", "Facts"),
+    "tab.upload": ("上传", "Upload"),
+    "chat.placeholder": ("用中文或英文提问政府信息公开工作年度报告，可以接着追问（如“那2022年呢？”）。每个回答都注明出处。",
+                         ("Ask about the annual information-disclosure reports in Chinese or English, and ask follow-ups "
+                         "(“what about 2022?”). Every answer cites its source.")),
+    "question.placeholder": ("例如：伊川县2020年收到多少政府信息公开申请", "e.g. how many requests did Pingtan get in 2024"),
+    "ask": ("提问", "Ask"), "new_chat": ("新对话", "New chat"),
+    "examples": ("示例问题", "Example questions"),
+    "filter": ("按单位、标题或文件名筛选", "Filter by office, title or file name"),
+    "label.year": ("年份", "Year"), "refresh": ("刷新", "Refresh"),
+    "reports_table": ("已入库的报告（点击一行打开）", "Ingested reports (click a row to open it)"),
+    "open_report": ("打开报告", "Open a report"),
+    "label.office": ("单位", "Office"),
+    "label.metric": ("指标（可用中文或英文搜索）", "Metric (search in Chinese or English)"),
+    "show_facts": ("查询数据", "Show facts"), "download_csv": ("下载CSV", "Download CSV"),
+    "facts_count": ("{n}个表格单元格", "{n} table cells"),
+    "facts_capped": ("（只显示前{cap}个，CSV包含全部）", " (showing the first {cap}; the CSV has all)"),
+    "upload_intro": ("拖入年度报告文件（txt、md、html、htm、pdf、docx，每个不超过{mb:g} MiB），文件会立即解析、核对并建立索引。",
+                     ("Drop annual report files (txt, md, html, htm, pdf, docx; up to {mb:g} MiB each). They are parsed, "
+                     "checked and indexed at once; the chat can answer from them right away.")),
+    "upload_files": ("报告文件", "Report files"), "ingest_files": ("导入文件", "Ingest files"),
+    "upload_results": ("每个文件的结果", "Result per file"),
+    "upload_first": ("请先选择或拖入报告文件（txt、md、html、htm、pdf、docx）。",
+                     "Choose or drop report files first (txt, md, html, htm, pdf, docx)."),
+    "upload_busy": ("报告库仍在加载，请加载完成后再试。", "The report collection is still loading; try again when it is done."),
+    "upload_done": ("{ok}/{n}个文件已入库。", "{ok} of {n} files are in the collection."),
+    "problem": ("出现问题：{reason}", "Problem: {reason}"),
+    "all": ("全部", "All"),
+    "status.counts": ("{reports}份报告 · {offices}个单位 · {facts}个表格单元格",
+                      "{reports} reports from {offices} offices · {facts} table cells"),
+    "status.loading": ("正在加载报告库：{done}/{total}个文件{current}，已加载的报告可以提问",
+                       "Loading the report collection: {done} / {total} files{current}; questions work on what is loaded"),
+}
+
+
+def say(key: str, language: str, **values) -> str:
+    """One text of the page in the reader's language ('zh' or 'en')."""
+    zh, en = WORDING[key]
+    return (en if language == "en" else zh).format(**values)
+
+
+def both(key: str, **values) -> str:
+    """A page label in both languages: 'Reports 报告'."""
+    zh, en = WORDING[key]
+    en, zh = en.format(**values), zh.format(**values)
+    return en if en == zh else f"{en} {zh}"

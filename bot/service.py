@@ -12,6 +12,14 @@ from functools import cached_property
 
 import numpy as np
 
+from bot.conversation import (
+    Reading,
+    example_offices,
+    follow,
+    is_small_talk,
+    names_nothing,
+    reply_language,
+)
 from bot.llm import ChatAssistant, rules_unsure
 from bot.metrics import MetricMatch, MetricMatcher, label_texts, row_term
 from bot.models import Answer, QueryPlan
@@ -27,6 +35,7 @@ from index.sections import SectionIndex
 
 log = logging.getLogger(__name__)
 MAX_QUESTION_CHARS = 2000
+PLAN_CACHE_SIZE = 2048  # fresh plans of earlier turns, re-read for each follow-up of a conversation
 _PLANS = re.compile(r"打算|计划|准备|将要|下一步|明年|\bplan|\bintend|\bnext year", re.I)
 LABEL_MARGIN = 0.05  # cosine lead that counts as full confidence for the embedding fallback
 
@@ -87,25 +96,73 @@ class QuestionAnswerer:
                                            phrase=self._phrase if self.chat else None)
         self.tables = TableAnswerer(self.store, self.offices, self.records, self.names,
                                     text_figure=self.narrative.answer)
+        self._fresh_plans: dict[str, QueryPlan] = {}
 
     def _refresh_if_changed(self) -> None:
         if self.store.version() != self._store_version:
             self.refresh()
 
     # ------------------------------------------------------------------ asking
-    def ask(self, question: str) -> Answer:
+    def ask(self, question: str, history: list[str] | None = None) -> Answer:
+        """history: the conversation's earlier questions, oldest first; a follow-up leans on them."""
         started = time.perf_counter()
+        question = self._checked(question)
+        self._refresh_if_changed()
+        if is_small_talk(question):
+            answer = self.help_answer(question, outside=False)
+        else:
+            reading = self.read(question, self.context(history or []))
+            answer = self._route(reading.plan)
+            if answer.status == "not_found" and names_nothing(reading.plan):
+                answer = self.help_answer(question, outside=True)  # nothing ties the question to the reports
+            answer.plan = reading.plan
+            self._say_reading(answer, reading)
+        answer.elapsed_ms = round((time.perf_counter() - started) * 1000, 2)
+        return answer
+
+    @staticmethod
+    def _checked(question: str) -> str:
         question = normalize_question(question or "")
         if not question:
             raise QuestionError("the question is empty")
         if len(question) > MAX_QUESTION_CHARS:
             raise QuestionError(f"the question is longer than {MAX_QUESTION_CHARS} characters")
-        self._refresh_if_changed()
-        plan = self.plan(question)
-        answer = self._route(plan)
-        answer.plan = plan
-        answer.elapsed_ms = round((time.perf_counter() - started) * 1000, 2)
-        return answer
+        return question
+
+    # ------------------------------------------------------------------ conversation
+    def context(self, history: list[str]) -> QueryPlan | None:
+        """The resolved plan of the last earlier turn (each turn read against the one before it)."""
+        previous: QueryPlan | None = None
+        for earlier in history:
+            earlier = normalize_question(earlier or "")
+            if not earlier or len(earlier) > MAX_QUESTION_CHARS or is_small_talk(earlier):
+                continue  # greetings and refused questions are no turn to lean on
+            previous = self.read(earlier, previous).plan
+        return previous
+
+    def read(self, question: str, previous: QueryPlan | None) -> Reading:
+        if question not in self._fresh_plans:
+            if len(self._fresh_plans) >= PLAN_CACHE_SIZE:
+                self._fresh_plans.clear()
+            self._fresh_plans[question] = self.plan(question)
+        fresh = self._fresh_plans[question].model_copy(deep=True)  # answering may adjust a plan; the cache stays
+        return follow(fresh, previous, self.planner.operation_cue(question), self.planner.reread)
+
+    def _say_reading(self, answer: Answer, reading: Reading) -> None:
+        """`resolved` always; a follow-up's answer starts with how it was read (理解为：…)."""
+        if answer.status == "help":
+            return
+        w = AnswerWriter(reading.plan.language, self.names)
+        answer.resolved = w.reading(reading.plan)
+        if reading.inherited:
+            answer.answer = f"{w.read_as(answer.resolved)}\n{answer.answer}"
+
+    def help_answer(self, question: str, outside: bool) -> Answer:
+        """What the bot can do, with example questions about offices and years that are stored."""
+        w = AnswerWriter(reply_language(question), self.names)
+        examples = w.example_questions(example_offices(list(self.offices.values()), list(self.records.values())))
+        return Answer(question=question, status="help", route="none", answer=w.help(examples, outside),
+                      candidates=examples)
 
     def plan(self, question: str) -> QueryPlan:
         plan = self.planner.plan(question)

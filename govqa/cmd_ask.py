@@ -1,4 +1,7 @@
-"""`govqa ask`: one question (text or --json), or --jsonl questions on stdin → JSON Lines on stdout."""
+"""`govqa ask`: one question (text or --json), or --jsonl questions on stdin → JSON Lines on stdout.
+
+A --jsonl line is a question, or {"conversation": "ID", "question": "..."}: the lines of one id are one
+conversation in order (follow-ups lean on its earlier questions); ids may interleave."""
 
 import argparse
 import io
@@ -29,24 +32,46 @@ def format_answer(answer) -> str:
     return "\n".join(lines)
 
 
-def _answer(bot, question: str):
+def _answer(bot, question: str, history: list[str] | None = None):
     try:
-        return bot.ask(question)
+        return bot.ask(question, history=history)
     except GovqaError as exc:
         return _error_answer(question, exc.reason)
 
 
+def read_line(line: str) -> tuple[str | None, str]:
+    """(conversation id, question): a JSON object {"conversation": "ID", "question": "..."} is one turn of
+    that conversation; any other line is an independent question."""
+    text = line.strip()
+    if text.startswith("{"):
+        try:
+            turn = json.loads(text)
+        except json.JSONDecodeError:
+            return None, text
+        if isinstance(turn, dict) and isinstance(turn.get("question"), str):
+            conversation = turn.get("conversation")
+            return (None if conversation is None else str(conversation)), turn["question"]
+    return None, text
+
+
 def _run_jsonl(bot, out) -> int:
     stdin = io.TextIOWrapper(sys.stdin.buffer, encoding="utf-8", errors="replace")
+    conversations: dict[str, list[str]] = {}  # id → its earlier questions, oldest first (ids may interleave)
     for line in stdin:
-        question = line.strip()
-        if not question:
+        conversation, question = read_line(line)
+        if not question.strip():
             continue
+        history = conversations.setdefault(conversation, []) if conversation is not None else None
         try:
-            answer = _answer(bot, question)
+            answer = _answer(bot, question, list(history) if history else None)
         except Exception as exc:  # one bad question must not end the batch; it is reported in its own line
             answer = _error_answer(question, f"internal error: {type(exc).__name__}: {exc}")
-        out.write(json.dumps(answer.contract(), ensure_ascii=False) + "\n")
+        if history is not None:
+            history.append(question)
+        record = answer.contract()
+        if conversation is not None:
+            record["conversation"] = conversation
+        out.write(json.dumps(record, ensure_ascii=False) + "\n")
         out.flush()
     return 0
 

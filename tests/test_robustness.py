@@ -26,7 +26,7 @@ from hypothesis import strategies as st
 from reportlab.lib import pdfencrypt
 from reportlab.pdfgen import canvas
 
-from bot.presenting import store_upload
+from web.uploads import store_upload
 from bot.service import QuestionAnswerer
 from govqa.errors import IngestError
 from govqa.settings import Settings

@@ -8,30 +8,24 @@ import csv
 import html
 import re
 from collections.abc import Iterable
-from pathlib import Path, PurePosixPath, PureWindowsPath
+from pathlib import Path
 
 import pandas as pd
 from pandas.io.formats.style import Styler
-from pathvalidate import sanitize_filename
 from pydantic import BaseModel, Field
 from rapidfuzz import fuzz
 
+from bot.conversation import reply_language
 from bot.models import Answer, Citation
-from bot.render import fmt
-from govqa.errors import GovqaError, IngestError
+from bot.render import WORDING, fmt, rule_detail, rule_text, say
+from govqa.errors import GovqaError
 from index.facts import FactStore
-from index.ingest import FileResult
-from index.models import FactRecord, ReportRecord
 from index.lexical import tokenize
+from index.models import FactRecord, ReportRecord
 from parsers.models import Fact, Report, Section
 
-ROUTE_LABELS = {"sql": "from the report tables", "retrieval": "from the report text"}
-STATUS_LABELS = {
-    "answered": ("answered", "Answer"),
-    "not_found": ("not-found", "Not found in the ingested reports"),
-    "ambiguous": ("ambiguous", "Ambiguous question — pick one below"),
-    "error": ("error", "Error"),
-}
+STATUS_CSS = {"answered": "answered", "not_found": "not-found", "ambiguous": "ambiguous", "error": "error",
+              "help": "help"}
 TABLE_TITLES = {
     "T2": "T2 主动公开政府信息情况 (proactive disclosure)",
     "T3": "T3 收到和处理政府信息公开申请情况 (requests received and handled)",
@@ -149,6 +143,10 @@ class CitationContexts:
     def __init__(self, store: FactStore):
         self.store = store
 
+    @staticmethod
+    def language(answer: Answer) -> str:
+        return answer.plan.language if answer.plan else reply_language(answer.question)
+
     def for_answer(self, answer: Answer) -> list[CitationContext]:
         reports: dict[str, Report | str] = {}
         contexts = []
@@ -162,20 +160,20 @@ class CitationContexts:
             if isinstance(found, Report):
                 contexts.append(citation_context(found, citation))
             else:
-                contexts.append(CitationContext(problem=f"report text unavailable: {found}"))
+                contexts.append(CitationContext(problem=say("context_unavailable", self.language(answer), reason=found)))
         return contexts
 
 
 # ---------------------------------------------------------------------------- answer and cards
-def cell_text(fact: Fact | FactRecord) -> str:
+def cell_text(fact: Fact | FactRecord, language: str = "en") -> str:
     """A table cell as the reader should see it: the number, blank, or the readings of a doubtful cell."""
     if fact.status == "ambiguous":
         readings = " / ".join(fmt(c) for c in fact.candidates) or fact.raw
         return f"? ({readings})"
     if fact.status == "missing":
-        return "not found"
+        return say("cell_missing", language)
     if fact.status == "blank" or fact.value is None:
-        return "(blank)"
+        return say("cell_blank", language)
     return fmt(fact.value)
 
 
@@ -209,7 +207,7 @@ def _excerpt(text: str, spans: list[tuple[int, int]], width: int = 110) -> str:
     return ("…" if start else "") + highlight(text[start:end], inside) + ("…" if end < len(text) else "")
 
 
-def _row_table(context: CitationContext) -> str:
+def _row_table(context: CitationContext, language: str) -> str:
     head = "".join(
         f'<th class="{"gq-cited" if col == context.cited_column else ""}">{html.escape(col)}</th>'
         for col, _ in context.row
@@ -218,15 +216,15 @@ def _row_table(context: CitationContext) -> str:
         f'<td class="{"gq-cited" if col == context.cited_column else ""}">{html.escape(value)}</td>'
         for col, value in context.row
     )  # fmt: skip
-    label = html.escape(context.row_label or "")
-    return (f'<div class="gq-ctx-label">The whole row as printed: {label}</div>'
+    label = say("whole_row", language, label=html.escape(context.row_label or ""))
+    return (f'<div class="gq-ctx-label">{label}</div>'
             f'<div class="gq-row-wrap"><table class="gq-row"><tr>{head}</tr><tr>{cells}</tr></table></div>')  # fmt: skip
 
 
-def _context_html(citation: Citation, context: CitationContext, terms: list[str]) -> str:
+def _context_html(citation: Citation, context: CitationContext, terms: list[str], language: str) -> str:
     parts = []
     if context.row:
-        parts.append(_row_table(context))
+        parts.append(_row_table(context, language))
     if context.section_text:
         text = context.section_text
         quote_at = None if citation.key else locate_quote(text, citation.quote)
@@ -234,42 +232,48 @@ def _context_html(citation: Citation, context: CitationContext, terms: list[str]
         title = html.escape(context.section_title or citation.section)
         body = f'<div class="gq-section-text">{multiline(highlight(text, spans))}</div>'
         if citation.key:  # the row above is the evidence; the flattened table text is there to check against
-            parts.append(f'<details class="gq-more"><summary>Section {title} as printed</summary>{body}</details>')
+            summary = say("section_as_printed", language, title=title)
+            parts.append(f'<details class="gq-more"><summary>{summary}</summary>{body}</details>')
         else:
-            parts.append(f'<div class="gq-ctx-label">Section {title} — full text, the quoted passage marked</div>{body}')
+            parts.append(f'<div class="gq-ctx-label">{say("section_full", language, title=title)}</div>{body}')
     elif not citation.key:
         parts.append(f'<div class="gq-section-text">{multiline(highlight(citation.quote, term_spans(citation.quote, terms)))}</div>')
     if context.problem:
         parts.append(f'<div class="gq-ctx-label">{html.escape(context.problem)}</div>')
-    parts.append(f'<div class="gq-ctx-label">Report: {html.escape(citation.title)}</div>')
+    parts.append(f'<div class="gq-ctx-label">{say("report", language, title=html.escape(citation.title))}</div>')
     return "".join(parts)
 
 
-def citation_card(number: int, citation: Citation, context: CitationContext, terms: list[str]) -> str:
+def citation_card(number: int, citation: Citation, context: CitationContext, terms: list[str],
+                  language: str = "en") -> str:
     """One numbered source: office · year · section, then the cell (row × column = value) or the quote."""
-    year = f"{citation.year}年" if citation.year else "year unknown"
+    year = say("year", language, year=citation.year) if citation.year else say("year_unknown", language)
     source = (f'<span class="gq-num">{number}</span><span class="gq-src"><b>{html.escape(citation.org)}</b>'
               f' · {year} · {html.escape(citation.section)}</span>')  # fmt: skip
     if citation.key:
         table, _, cell = citation.locator.partition(" ") if re.match(r"^T[234] ", citation.locator) else ("", "", citation.locator)
         tag = f'<span class="gq-tag">{table}</span>' if table else ""
-        value = citation.quote.strip() or "(blank)"
+        value = citation.quote.strip() or say("cell_blank", language)
         body = (f'<div class="gq-cell">{tag}{html.escape(cell)} = <b class="gq-val">{html.escape(value)}</b></div>')
     else:
         quote = " ".join(citation.quote.split())
         body = f'<div class="gq-quote">“{_excerpt(quote, term_spans(quote, terms))}”</div>'
-    return (f'<details class="gq-card"><summary><span class="gq-open"></span>{source}{body}</summary>'
-            f'<div class="gq-context">{_context_html(citation, context, terms)}</div></details>')
+    opener = (f'<span class="gq-open" data-open="{say("show_context", language)}" '
+              f'data-close="{say("hide_context", language)}"></span>')
+    return (f'<details class="gq-card"><summary>{opener}{source}{body}</summary>'
+            f'<div class="gq-context">{_context_html(citation, context, terms, language)}</div></details>')
 
 
 def answer_html(answer: Answer, contexts: list[CitationContext] | None = None) -> str:
-    """The whole assistant message: status line, the answer, the key number and the source cards."""
-    css, label = STATUS_LABELS.get(answer.status, ("error", answer.status))
-    meta = [label]
-    if answer.status == "answered" and answer.route in ROUTE_LABELS:
-        meta.append(ROUTE_LABELS[answer.route])
+    """The whole assistant message in the question's language: status line, the answer, the key number and
+    the source cards."""
+    language = CitationContexts.language(answer)
+    css = STATUS_CSS.get(answer.status, "error")
+    meta = [say(f"status.{answer.status}", language) if answer.status in STATUS_CSS else answer.status]
+    if answer.status == "answered" and answer.route in ("sql", "retrieval"):
+        meta.append(say(f"route.{answer.route}", language))
     if answer.elapsed_ms:
-        meta.append(f"{answer.elapsed_ms / 1000:.2f} s")
+        meta.append(say("seconds", language, s=answer.elapsed_ms / 1000))
     parts = [f'<div class="gq-answer gq-{css}"><div class="gq-status">{" · ".join(html.escape(m) for m in meta)}</div>']
     if answer.status == "answered" and answer.value is not None and len(answer.series) <= 1:
         unit = html.escape(answer.unit or "")
@@ -278,14 +282,16 @@ def answer_html(answer: Answer, contexts: list[CitationContext] | None = None) -
     if answer.citations:
         contexts = contexts or [CitationContext() for _ in answer.citations]
         terms = question_terms(answer)
-        cards = "".join(citation_card(i + 1, c, ctx, terms) for i, (c, ctx) in enumerate(zip(answer.citations, contexts)))
-        parts.append(f'<div class="gq-sources-title">Sources ({len(answer.citations)}) — click a source to see it in the report</div>{cards}')
+        cards = "".join(citation_card(i + 1, c, ctx, terms, language)
+                        for i, (c, ctx) in enumerate(zip(answer.citations, contexts)))
+        parts.append(f'<div class="gq-sources-title">{say("sources", language, n=len(answer.citations))}</div>{cards}')
     parts.append("</div>")
     return "".join(parts)
 
 
-def error_html(message: str) -> str:
-    return f'<div class="gq-answer gq-error"><div class="gq-status">Error</div><div class="gq-text"><p>{html.escape(message)}</p></div></div>'
+def error_html(message: str, language: str = "en") -> str:
+    return (f'<div class="gq-answer gq-error"><div class="gq-status">{say("status.error", language)}</div>'
+            f'<div class="gq-text"><p>{html.escape(message)}</p></div></div>')
 
 
 SERIES_COLUMNS = ["report", "value"]
@@ -332,70 +338,81 @@ def report_choice(record: ReportRecord) -> str:
     return f"{record.org} · {record.year or 'year?'} · {record.template}"
 
 
-REPORT_COLUMNS = ["Office", "Year", "Template", "Checks", "Failed rules", "Warnings", "Cells", "Doubtful", "Files"]
+REPORT_COLUMNS = ["office", "year", "template", "checks", "failed_rules", "warnings", "cells", "doubtful", "files"]
 
 
-def checks_summary(passed: int, failed: int, unknown: int) -> str:
-    """'4/4 hold', '✗ 1 FAILED · 3 hold', 'none' (pre-2019 reports have no tables to check)."""
+def columns(names: list[str], language: str) -> list[str]:
+    return [say(f"col.{n}", language) for n in names]
+
+
+def checks_summary(passed: int, failed: int, unknown: int, language: str = "en") -> str:
+    """'4/4 hold', '✗ 1 FAILED · 3 hold', 'no tables' (pre-2019 reports have no tables to check)."""
     total = passed + failed + unknown
     if not total:
-        return "no tables"
-    text = f"✗ {failed} FAILED · {passed} hold" if failed else f"✓ {passed}/{total} hold"
-    return text + (f" · {unknown} unknown" if unknown else "")
+        return say("no_tables", language)
+    text = say("checks_failed", language, failed=failed, passed=passed) if failed else \
+        say("checks_hold", language, passed=passed, total=total)
+    return text + (say("checks_unknown", language, unknown=unknown) if unknown else "")
 
 
-def reports_frame(records: list[ReportRecord], checks: dict[str, tuple[int, int, int]]) -> pd.DataFrame:
+def reports_frame(records: list[ReportRecord], checks: dict[str, tuple[int, int, int]],
+                  language: str = "en") -> pd.DataFrame:
     """One line per report for the Reports tab; checks maps report_id to check_counts()."""
     rows = []
     for r in records:
         passed, failed, unknown = checks.get(r.report_id, (0, len(r.checks_failed), 0))
         rows.append([
-            r.org, r.year if r.year is not None else "", r.template, checks_summary(passed, failed, unknown),
-            "; ".join(r.checks_failed), "; ".join(r.warnings), r.n_facts, r.n_ambiguous + r.n_missing,
-            ", ".join(Path(s).name for s in r.sources),
+            r.org, r.year if r.year is not None else "", r.template, checks_summary(passed, failed, unknown, language),
+            "; ".join(rule_text(c, language) for c in r.checks_failed), "; ".join(r.warnings), r.n_facts,
+            r.n_ambiguous + r.n_missing, ", ".join(Path(s).name for s in r.sources),
         ])  # fmt: skip
-    return pd.DataFrame(rows, columns=REPORT_COLUMNS)
+    return pd.DataFrame(rows, columns=columns(REPORT_COLUMNS, language))
 
 
-def report_summary_html(report: Report, record: ReportRecord | None = None) -> str:
+def report_summary_html(report: Report, record: ReportRecord | None = None, language: str = "en") -> str:
     """Title, office, year, template, source files, then every check (failed ones first and in red) and warnings."""
     passed, failed, unknown = check_counts(report)
     sources = record.sources if record else [report.source]
+    year = say("year", language, year=report.year) if report.year else say("year_unknown", language)
+    meta = say("report_meta", language, template=html.escape(report.template), cells=len(report.facts),
+               sections=len(report.sections))
     parts = [
         f'<div class="gq-report"><h3>{html.escape(report.title)}</h3>',
-        f'<div class="gq-report-meta"><b>{html.escape(report.org)}</b> · {report.year or "year unknown"} · '
-        f'template {html.escape(report.template)} · {len(report.facts)} table cells · {len(report.sections)} sections</div>',
-        f'<div class="gq-report-meta">Files: {html.escape(", ".join(Path(s).name for s in sources))}</div>',
-        f'<div class="gq-checks-title">Consistency checks: {passed} passed, {failed} failed, {unknown} not checkable</div><ul class="gq-checks">',
+        f'<div class="gq-report-meta"><b>{html.escape(report.org)}</b> · {year} · {meta}</div>',
+        f'<div class="gq-report-meta">{say("files", language, files=html.escape(", ".join(Path(s).name for s in sources)))}</div>',
+        (f'<div class="gq-checks-title">{say("checks_title", language, passed=passed, failed=failed, unknown=unknown)}'
+        '</div><ul class="gq-checks">'),
     ]  # fmt: skip
     order = {False: 0, None: 1, True: 2}
+    marks = {False: ("gq-fail", "check_failed"), None: ("gq-unknown", "check_unknown"), True: ("gq-pass", "check_holds")}
     for check in sorted(report.checks, key=lambda c: order[c.ok]):
-        css, mark = {False: ("gq-fail", "✗ failed"), None: ("gq-unknown", "? not checkable"), True: ("gq-pass", "✓ holds")}[check.ok]
-        detail = "" if check.ok else f" — {html.escape(check.detail)}"
-        parts.append(f'<li class="{css}"><b>{mark}</b>: {html.escape(check.rule)}{detail}</li>')
+        css, mark = marks[check.ok]
+        detail = "" if check.ok else f" — {html.escape(rule_detail(check.detail, language))}"
+        rule = html.escape(rule_text(check.rule, language))
+        parts.append(f'<li class="{css}"><b>{say(mark, language)}</b>: {rule}{detail}</li>')
     parts.append("</ul>")
     if report.warnings:
-        parts.append('<div class="gq-checks-title">Warnings</div><ul class="gq-warnings">')
+        parts.append(f'<div class="gq-checks-title">{say("warnings", language)}</div><ul class="gq-warnings">')
         parts += [f"<li>{html.escape(w)}</li>" for w in report.warnings]
         parts.append("</ul>")
     parts.append("</div>")
     return "".join(parts)
 
 
-def report_sections_html(report: Report) -> str:
+def report_sections_html(report: Report, language: str = "en") -> str:
     """Each 一…六 section as an expandable block (its text includes its sub-sections)."""
     blocks = []
     for section in report.sections:
         if section.level != 1:
             continue
         subs = [s for s in report.sections if s.parent == section.number]
-        sub_note = f' <span class="gq-sub">({len(subs)} sub-sections)</span>' if subs else ""
+        sub_note = f' <span class="gq-sub">{say("sub_sections", language, n=len(subs))}</span>' if subs else ""
         blocks.append(
             f'<details class="gq-section"><summary>{html.escape(section.number)}、{html.escape(section.heading)}{sub_note}'
             f'</summary><div class="gq-section-text">{multiline(html.escape(section.text))}</div></details>'
         )
     if not blocks:
-        return '<div class="gq-report-meta">No numbered sections were found in this report.</div>'
+        return f'<div class="gq-report-meta">{say("no_sections", language)}</div>'
     return "".join(blocks)
 
 
@@ -408,7 +425,7 @@ def failed_lines(report: Report, table: str) -> set[str]:
     return keys
 
 
-def report_table(report: Report, table: str) -> Styler | None:
+def report_table(report: Report, table: str, language: str = "en") -> Styler | None:
     """Table T2/T3/T4 as printed: rows by their printed labels × column labels; cells of failed checks in red,
     doubtful cells in amber. None when the report has no such table."""
     facts = [f for f in report.facts if f.table == table]
@@ -423,28 +440,30 @@ def report_table(report: Report, table: str) -> Styler | None:
     bad = failed_lines(report, table)
     for f in facts:
         at = (row_labels[f.row], col_labels[f.col])
-        grid.loc[at] = cell_text(f)
+        grid.loc[at] = cell_text(f, language)
         if f.status in ("ambiguous", "missing"):
             colors.loc[at] = "background-color: #fde68a"
         elif f.row in bad or f.col in bad:
             colors.loc[at] = "background-color: #fecaca"
-    grid = grid.reset_index(names="Row (as printed)")
+    first = say("row_as_printed", language)
+    grid = grid.reset_index(names=first)
     colors = colors.reset_index(drop=True)
-    colors.insert(0, "Row (as printed)", "")
+    colors.insert(0, first, "")
     return grid.style.apply(lambda _: colors, axis=None)
 
 
 # ---------------------------------------------------------------------------- facts
-FACT_COLUMNS = ["Office", "Year", "Table", "Row (as printed)", "Column", "Value", "Printed", "Status", "Key", "Report"]
+FACT_COLUMNS = ["office", "year", "table", "row", "column", "value", "printed", "status", "key", "report"]
 
 
-def facts_frame(facts: list[FactRecord]) -> pd.DataFrame:
+def facts_frame(facts: list[FactRecord], language: str = "en") -> pd.DataFrame:
+    """Table cells as rows; English headers and statuses for the CSV (as before), the reader's language on screen."""
     rows = [
-        [f.org, f.year if f.year is not None else "", f.table, f.label, f.col_label, cell_text(f), f.raw, f.status,
-         f.key, f.title]
+        [f.org, f.year if f.year is not None else "", f.table, f.label, f.col_label, cell_text(f, language), f.raw,
+         say(f"cell_status.{f.status}", language) if f"cell_status.{f.status}" in WORDING else f.status, f.key, f.title]
         for f in facts
     ]  # fmt: skip
-    return pd.DataFrame(rows, columns=FACT_COLUMNS)
+    return pd.DataFrame(rows, columns=columns(FACT_COLUMNS, language))
 
 
 def write_facts_csv(frame: pd.DataFrame, path: Path) -> Path:
@@ -454,112 +473,3 @@ def write_facts_csv(frame: pd.DataFrame, path: Path) -> Path:
     return path
 
 
-# ---------------------------------------------------------------------------- uploads
-UPLOAD_SUFFIXES = (".txt", ".md", ".html", ".htm", ".pdf", ".docx")
-RESULT_LABELS = {
-    "ingested": "ingested",
-    "replaced": "ingested (replaced an earlier version)",
-    "unchanged": "already ingested (unchanged)",
-    "duplicate": "duplicate of a stored report",
-    "failed": "failed",
-}
-
-
-def safe_upload_name(name: str, taken: Iterable[str] = ()) -> str:
-    """A file name safe to store: no folders or traversal, no reserved or control characters, CJK kept,
-    a supported lower-case suffix, and '-2', '-3'… added when the name is already taken."""
-    base = PureWindowsPath(PurePosixPath(name.replace("\x00", "")).name).name
-    suffix = sanitize_filename(Path(base).suffix.lower(), platform="universal")
-    stem = base[: len(base) - len(Path(base).suffix)]
-    stem = sanitize_filename(stem, platform="universal", max_len=120).strip(" .") or "upload"
-    clean = stem + suffix
-    taken = {t.lower() for t in taken}
-    counter = 2
-    while clean.lower() in taken:
-        clean = f"{stem}-{counter}{suffix}"
-        counter += 1
-    return clean
-
-
-def store_upload(source: Path, original_name: str, uploads_dir: Path, max_mb: float) -> Path:
-    """Copy an uploaded file under uploads_dir with a safe name; the same bytes under the same name are kept once.
-
-    Raises IngestError (with the original name) for a file over the size limit or of an unsupported type."""
-    size = source.stat().st_size
-    if size > max_mb * 1024 * 1024:
-        raise IngestError(f"{size / 1024 / 1024:.1f} MiB is over the {max_mb:g} MiB upload limit", original_name)
-    if Path(original_name).suffix.lower() not in UPLOAD_SUFFIXES:
-        kind = Path(original_name).suffix or "(no suffix)"
-        raise IngestError(f"unsupported file type {kind}; accepted: {' '.join(UPLOAD_SUFFIXES)}", original_name)
-    uploads_dir.mkdir(parents=True, exist_ok=True)
-    data = source.read_bytes()
-    wanted = safe_upload_name(original_name)
-    if (uploads_dir / wanted).is_file() and (uploads_dir / wanted).read_bytes() == data:
-        return uploads_dir / wanted
-    target = uploads_dir / safe_upload_name(original_name, [p.name for p in uploads_dir.iterdir()])
-    target.write_bytes(data)
-    return target
-
-
-def ingest_results_frame(results: list[tuple[str, FileResult]]) -> pd.DataFrame:
-    """(uploaded name, result) pairs as the Upload tab's table."""
-    rows = [
-        {"File": name, "Result": RESULT_LABELS.get(r.status, r.status), "Office": r.org or "",
-         "Year": r.year if r.year is not None else "", "Details": r.reason or ""}
-        for name, r in results
-    ]  # fmt: skip
-    return pd.DataFrame(rows, columns=["File", "Result", "Office", "Year", "Details"])
-
-
-# ---------------------------------------------------------------------------- page style
-PAGE_CSS = """
-.gq-answer { font-size: 15px; line-height: 1.55; min-width: min(720px, 62vw); }
-.gq-answer p { margin: 2px 0; }
-.gq-answer ul { margin: 2px 0 2px 1.2em; }
-.gq-status { font-size: 13px; font-weight: 700; color: #15803d; }
-.gq-not-found, .gq-ambiguous, .gq-error { border-left: 4px solid; padding-left: 10px; }
-.gq-not-found { border-color: #f59e0b; } .gq-not-found .gq-status { color: #b45309; }
-.gq-ambiguous { border-color: #3b82f6; } .gq-ambiguous .gq-status { color: #1d4ed8; }
-.gq-error { border-color: #dc2626; } .gq-error .gq-status { color: #b91c1c; }
-.gq-value { font-size: 34px; font-weight: 700; line-height: 1.15; margin: 4px 0; }
-.gq-value span { font-size: 16px; font-weight: 600; margin-left: 4px; opacity: .7; }
-.gq-ref, .gq-num { display: inline-block; min-width: 1.5em; padding: 0 4px; border-radius: 4px; text-align: center;
-  background: #dbeafe; color: #1e3a8a; font-size: 12px; font-weight: 700; line-height: 1.6; margin: 0 2px; }
-.gq-num { font-size: 13px; margin: 0 8px 0 0; }
-.gq-sources-title { margin: 12px 0 4px; font-size: 12px; font-weight: 700; color: #6b7280; }
-details.gq-card { border: 1px solid #d1d5db; border-radius: 8px; padding: 6px 12px; margin: 5px 0;
-  background: #f9fafb; color: #111827; }
-details.gq-card > summary { cursor: pointer; list-style: none; }
-details.gq-card > summary::-webkit-details-marker { display: none; }
-.gq-src { font-size: 14px; }
-.gq-cell { margin: 2px 0 0 2.3em; font-size: 15px; }
-.gq-val { font-size: 18px; color: #047857; }
-.gq-tag { font-size: 11px; background: #e5e7eb; color: #374151; border-radius: 3px; padding: 0 4px; margin-right: 6px; }
-.gq-quote { margin: 2px 0 0 2.3em; color: #1f2937; }
-.gq-open { float: right; margin-left: 12px; font-size: 12px; color: #2563eb; }
-.gq-open::before { content: "▸ show context"; }
-details[open] > summary .gq-open::before { content: "▾ hide context"; }
-details[open] > summary .gq-open { color: #6b7280; }
-mark { background: #fde047; color: inherit; padding: 0 1px; border-radius: 2px; }
-.gq-context { margin-top: 8px; border-top: 1px dashed #d1d5db; padding-top: 6px; }
-.gq-ctx-label { font-size: 12px; color: #6b7280; margin: 6px 0 2px; }
-.gq-section-text { max-height: 260px; overflow-y: auto; background: #fff; color: #111827; border: 1px solid #e5e7eb;
-  border-radius: 6px; padding: 8px 10px; font-size: 14px; }
-.gq-row-wrap { overflow-x: auto; }
-details.gq-more > summary { cursor: pointer; font-size: 12px; color: #2563eb; margin-top: 6px; }
-table.gq-row { border-collapse: collapse; font-size: 13px; background: #fff; color: #111827; margin: 0; }
-table.gq-row th, table.gq-row td { border: 1px solid #d1d5db; padding: 2px 8px; text-align: center; }
-table.gq-row th { font-weight: 600; background: #f3f4f6; }
-table.gq-row .gq-cited { background: #bbf7d0; font-weight: 700; }
-.gq-report h3 { margin: 0 0 4px; }
-.gq-report-meta { color: #4b5563; margin: 2px 0; }
-.gq-checks-title { font-weight: 700; margin-top: 8px; }
-ul.gq-checks, ul.gq-warnings { margin: 2px 0 6px 1.2em; }
-.gq-fail { color: #b91c1c; background: #fee2e2; border-radius: 4px; padding: 0 4px; }
-.gq-pass { color: #15803d; } .gq-unknown { color: #b45309; }
-details.gq-section { border: 1px solid #e5e7eb; border-radius: 6px; padding: 6px 10px; margin: 4px 0; }
-details.gq-section > summary { cursor: pointer; font-weight: 600; }
-.gq-sub { font-weight: 400; color: #6b7280; font-size: 13px; }
-.gq-note { font-size: 13px; color: #b45309; margin: 4px 0 0; }
-#gq-status { padding: 6px 10px; border-radius: 6px; background: var(--block-background-fill); }
-"""
