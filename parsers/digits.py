@@ -26,7 +26,9 @@ BLANK_MARKS = frozenset({"", "-", "--", "—", "——", "–", "/", "无", "－
 _UNIT = r"(亿元|万元|元)"
 _CELL_NUMBER = re.compile(r"([-+]?)(\d{1,3}(?:,\d{3})+|\d+)(\.\d+)?" + _UNIT + r"?")
 _NOTE = re.compile(r"[（(][^（）()]*[\u4e00-\u9fff][^（）()]*[）)]")
-_THOUSANDS = re.compile(r"(?<![\d.])\d{1,3}(?:,\d{3})+(?![\d,])")
+# A comma between digits before three more is a thousands separator, even where a crawler ran the next
+# cell's digits on ("1,2345" is 1234 | 5 or 12 | 345 …): tables print no other comma between digits.
+_THOUSANDS = re.compile(r"(?<=\d),(?=\d{3})")
 # In text that is not split into cells: a number (its unit printed after it), or a blank mark standing alone.
 _TOKEN = re.compile(r"[-+]?\d+(?:\.\d+)?" + _UNIT + r"?|(?<!\S)(?:—+|-|–|/|无)(?!\S)")
 _PIECE = {
@@ -68,7 +70,7 @@ class RowCells:
 def normalise(text: str) -> str:
     """Full-width digits and punctuation to ASCII; 1,234 and 1，234 lose their thousands separators."""
     text = unicodedata.normalize("NFKC", text).replace("\u3000", " ")
-    return _THOUSANDS.sub(lambda m: m.group(0).replace(",", ""), text)
+    return _THOUSANDS.sub("", text)
 
 
 def _decimals(number: str) -> int:
