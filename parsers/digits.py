@@ -30,7 +30,9 @@ _NOTE = re.compile(r"[（(][^（）()]*[\u4e00-\u9fff][^（）()]*[）)]")
 # cell's digits on ("1,2345" is 1234 | 5 or 12 | 345 …): tables print no other comma between digits.
 _THOUSANDS = re.compile(r"(?<=\d),(?=\d{3})")
 # In text that is not split into cells: a number (its unit printed after it), or a blank mark standing alone.
-_TOKEN = re.compile(r"[-+]?\d+(?:\.\d+)?" + _UNIT + r"?|(?<!\S)(?:—+|-|–|/|无)(?!\S)")
+# A dash (—) marks a blank cell even between digits (crawled text keeps it); -, /, 无 only standing alone,
+# since "-" before digits is a sign and 无 starts words (无法提供).
+_TOKEN = re.compile(r"[-+]?\d+(?:\.\d+)?" + _UNIT + r"?|—+|(?<!\S)(?:-|–|/|无)(?!\S)")
 _PIECE = {
     COUNT: re.compile(r"0|[1-9]\d*"),
     SIGNED: re.compile(r"[-+]?(?:0|[1-9]\d*)"),
@@ -104,13 +106,14 @@ class _Token:
 
 
 def tokens_of(region: str) -> list[_Token]:
-    """Numbers (with any unit printed after them) and standalone blank marks, in order."""
+    """Numbers (with any unit printed after them) and blank marks (number ''), in order."""
     out = []
     for m in _TOKEN.finditer(normalise(_NOTE.sub(" ", region))):
-        text = m.group(0)
-        unit = m.group(1)
-        out.append(_Token(text[: len(text) - len(unit)] if unit else text, unit) if text[0] not in "—–/无"
-                   and text != "-" else _Token(""))
+        text, unit = m.group(0), m.group(1)
+        if not re.search(r"\d", text):
+            out.append(_Token(""))
+        else:
+            out.append(_Token(text[: len(text) - len(unit)] if unit else text, unit))
     return out
 
 
@@ -170,7 +173,7 @@ def read_row(region: str, specs: list[CellSpec], row_ok: Callable[[list[Number]]
         return RowCells([None] * n, [""] * n, ["blank"] * n)
     if len(tokens) >= n and all(not t.number or fits(t.number, s, t.unit) for t, s in zip(tokens, specs)):
         return _positional(tokens, specs)
-    return _segment([t for t in tokens if t.number], specs, row_ok, limit)
+    return _segment(tokens, specs, row_ok, limit)
 
 
 def _token_of_cell(text: str) -> _Token:
@@ -181,7 +184,7 @@ def _token_of_cell(text: str) -> _Token:
 
 
 def _printed(token: _Token) -> str:
-    return token.number + (token.unit or "")
+    return token.number + (token.unit or "") if token.number else "—"
 
 
 def _positional(tokens: list[_Token], specs: list[CellSpec]) -> RowCells:
@@ -236,6 +239,9 @@ def _cuts(tokens: list[_Token], specs: list[CellSpec], limit: int, leftover: boo
         if t == len(tokens) or n - len(acc) < len(tokens) - t and not leftover:
             return
         tok = tokens[t]
+        if not tok.number:  # a blank mark is one blank cell
+            yield from walk(t + 1, 0, acc + [("", None)])
+            return
         for end in range(pos + 1, len(tok.number) + 1):
             piece = tok.number[pos:end]
             at_end = end == len(tok.number)
@@ -258,8 +264,8 @@ def _segment(tokens: list[_Token], specs: list[CellSpec], row_ok: Callable[[list
     for leftover in (False, True):
         options = []
         for cut in _cuts(tokens, specs, limit, leftover):
-            values = [to_value(p, s, u) for (p, u), s in zip(cut, specs)]
-            if row_ok is None or row_ok(values):
+            values = [to_value(p, s, u) if p else None for (p, u), s in zip(cut, specs)]
+            if row_ok is None or row_ok([0 if v is None else v for v in values]):  # blank counts as 0
                 options.append((cut, values))
         if options:
             break
@@ -270,8 +276,8 @@ def _segment(tokens: list[_Token], specs: list[CellSpec], row_ok: Callable[[list
     units = [(u or s.unit) if s.kind == AMOUNT else None for (_, u), s in zip(options[0][0], specs)]
     if len(options) == 1 and not leftover:
         cut, values = options[0]
-        return RowCells(values, [p + (u or "") for p, u in cut], ["ok"] * n, run_together=joined, units=units,
-                        split=how)
+        return RowCells(values, [p + (u or "") for p, u in cut], ["ok" if p else "blank" for p, _ in cut],
+                        run_together=joined, units=units, split=how)
     cells = resolve_candidates([v for _, v in options], [[p + (u or "") for p, u in c] for c, _ in options], joined)
     if leftover:  # digits the row cannot account for: no cell cut from them is certain
         cells.status = ["ambiguous"] * n
@@ -279,6 +285,7 @@ def _segment(tokens: list[_Token], specs: list[CellSpec], row_ok: Callable[[list
         cells.raws = [joined] * n
         cells.note = f"digits after the row's last cell in '{joined}'"
     cells.units, cells.split = units, how
+    cells.status = ["blank" if s == "ok" and v is None else s for s, v in zip(cells.status, cells.values)]
     return cells
 
 

@@ -168,3 +168,8 @@ def test_the_store_records_the_unit_and_the_printed_unit_of_money_cells(settings
             "SELECT key, value, unit, printed_unit FROM facts WHERE key LIKE 'T2/centralized_procurement/%'")))
     assert rows == {"T2/centralized_procurement/procurement_amount": (7380.28959, "万元", "元"),
                     "T2/centralized_procurement/procurement_items": (395, None, None)}
+
+
+def test_a_dash_between_run_together_digits_is_one_blank_cell():
+    cells = read_row("12—300015", [CellSpec()] * 7, lambda v: sum(v[:6]) == v[6], 10_000)
+    assert cells.values == [12, None, 3, 0, 0, 0, 15] and cells.status[1] == "blank"
