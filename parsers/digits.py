@@ -124,16 +124,17 @@ def split_cells(region: str) -> list[str] | None:
     return [c.strip() for c in _SEPARATED.split(region.replace("\n", ""))]
 
 
-def _trim(cells: list[str], n: int) -> list[str]:
-    """Drop empty cells at the edges (label columns, row ends) while there are more than n."""
+def _trim(cells: list[tuple[str, str | None]], n: int) -> list[tuple[str, str | None]]:
+    """Drop (printed, read) cells read empty at the edges (label columns, row ends) while there are more than n."""
     cells = list(cells)
-    while len(cells) > n and cells[0] == "":
+    while len(cells) > n and cells[0][1] == "":
         cells.pop(0)
-    while len(cells) > n and cells[-1] == "":
+    while len(cells) > n and cells[-1][1] == "":
         cells.pop()
     return cells
 
 
+_SPACED_GROUPS = re.compile(r"(?<![\d.])\d{1,3}(?: \d{3})+(?![\d])")
 _CELL_CORE = re.compile(r"[-+]?\d[\d,]*(?:\.\d+)?" + _UNIT + "?")
 
 
@@ -143,7 +144,9 @@ def _cell_text(cell: str) -> str | None:
     A cell may share its text with the rest of a label (``0三、本年度办理结果`` once line ends are
     removed): the words around the one number are dropped, as they carry no value.
     """
-    text = re.sub(r"\s+", "", normalise(_NOTE.sub("", cell)))
+    # A space inside a number only as a thousands separator (1 234); "12 34" is two numbers, not 1234.
+    text = _SPACED_GROUPS.sub(lambda m: m.group(0).replace(" ", ""), normalise(_NOTE.sub("", cell)).strip())
+    text = re.sub(r"(?<!\d)\s+|\s+(?!\d)", "", text)
     if text in BLANK_MARKS or not re.search(r"\d", text):
         return ""
     if _CELL_NUMBER.fullmatch(text):
@@ -160,14 +163,17 @@ def read_row(region: str, specs: list[CellSpec], row_ok: Callable[[list[Number]]
     n = len(specs)
     cells = split_cells(region)
     if cells is not None:
-        texts = [_cell_text(c) for c in cells]
+        pairs = _trim([(c, _cell_text(c)) for c in cells], n)
+        texts = [t for _, t in pairs]
         if all(t is not None for t in texts):
-            texts = _trim([t for t in texts if t is not None], n)
             filled = [t for t in texts if t]
             if not filled:
                 return RowCells([None] * n, [""] * n, ["blank"] * n)
             if len(texts) == n or len(filled) > n:
                 return _positional([_token_of_cell(t) for t in (texts if len(texts) == n else filled)], specs)
+        elif len(texts) == n:  # a cell holding no one number ("12 34"): that cell is unknown, the others stand
+            texts = [t if t is not None else re.sub(r"\s+", " ", c.strip()) for c, t in pairs]
+            return _positional([_token_of_cell(t) for t in texts], specs)
     tokens = tokens_of(region)
     if not any(t.number for t in tokens):
         return RowCells([None] * n, [""] * n, ["blank"] * n)
@@ -180,7 +186,10 @@ def _token_of_cell(text: str) -> _Token:
     if not text:
         return _Token("")
     m = _CELL_NUMBER.fullmatch(text)
+    if not m:
+        return _Token(text)  # printed, but no number of any kind: never fits, so it is never stored as ok
     return _Token(m.group(1) + m.group(2).replace(",", "") + (m.group(3) or ""), m.group(4))
+
 
 
 def _printed(token: _Token) -> str:

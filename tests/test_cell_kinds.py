@@ -50,6 +50,7 @@ def test_table_spec_names_the_section_rows_columns_and_rules_of_each_table():
         ("\t1，234\t", [COUNT], [1234], ["ok"]),
         ("\t１２３\t４\t", [COUNT, COUNT], [123, 4], ["ok", "ok"]),
         ("\t1 234\t5\t", [COUNT, COUNT], [1234, 5], ["ok", "ok"]),
+        ("\t12 34\t5\t", [COUNT, COUNT], [None, 5], ["ambiguous", "ok"]),  # two numbers in one cell: unknown
         ("\t3\t—\t/\t无\t-\t7", [COUNT] * 6, [3, None, None, None, None, 7], ["ok"] + ["blank"] * 4 + ["ok"]),
         ("\t-3\t", [COUNT], [None], ["ambiguous"]),  # a negative in a count cell is never stored
         ("\t12.5\t", [COUNT], [None], ["ambiguous"]),  # nor a decimal
