@@ -26,9 +26,13 @@ BLANK_MARKS = frozenset({"", "-", "--", "—", "——", "–", "/", "无", "－
 _UNIT = r"(亿元|万元|元)"
 _CELL_NUMBER = re.compile(r"([-+]?)(\d{1,3}(?:,\d{3})+|\d+)(\.\d+)?" + _UNIT + r"?")
 _NOTE = re.compile(r"[（(][^（）()]*[\u4e00-\u9fff][^（）()]*[）)]")
-_THOUSANDS = re.compile(r"(?<![\d.])\d{1,3}(?:,\d{3})+(?![\d,])")
+# A comma between digits before three more is a thousands separator, even where a crawler ran the next
+# cell's digits on ("1,2345" is 1234 | 5 or 12 | 345 …): tables print no other comma between digits.
+_THOUSANDS = re.compile(r"(?<=\d),(?=\d{3})")
 # In text that is not split into cells: a number (its unit printed after it), or a blank mark standing alone.
-_TOKEN = re.compile(r"[-+]?\d+(?:\.\d+)?" + _UNIT + r"?|(?<!\S)(?:—+|-|–|/|无)(?!\S)")
+# A dash (—) marks a blank cell even between digits (crawled text keeps it); -, /, 无 only standing alone,
+# since "-" before digits is a sign and 无 starts words (无法提供).
+_TOKEN = re.compile(r"[-+]?\d+(?:\.\d+)?" + _UNIT + r"?|—+|(?<!\S)(?:-|–|/|无)(?!\S)")
 _PIECE = {
     COUNT: re.compile(r"0|[1-9]\d*"),
     SIGNED: re.compile(r"[-+]?(?:0|[1-9]\d*)"),
@@ -68,7 +72,7 @@ class RowCells:
 def normalise(text: str) -> str:
     """Full-width digits and punctuation to ASCII; 1,234 and 1，234 lose their thousands separators."""
     text = unicodedata.normalize("NFKC", text).replace("\u3000", " ")
-    return _THOUSANDS.sub(lambda m: m.group(0).replace(",", ""), text)
+    return _THOUSANDS.sub("", text)
 
 
 def _decimals(number: str) -> int:
@@ -102,13 +106,14 @@ class _Token:
 
 
 def tokens_of(region: str) -> list[_Token]:
-    """Numbers (with any unit printed after them) and standalone blank marks, in order."""
+    """Numbers (with any unit printed after them) and blank marks (number ''), in order."""
     out = []
     for m in _TOKEN.finditer(normalise(_NOTE.sub(" ", region))):
-        text = m.group(0)
-        unit = m.group(1)
-        out.append(_Token(text[: len(text) - len(unit)] if unit else text, unit) if text[0] not in "—–/无"
-                   and text != "-" else _Token(""))
+        text, unit = m.group(0), m.group(1)
+        if not re.search(r"\d", text):
+            out.append(_Token(""))
+        else:
+            out.append(_Token(text[: len(text) - len(unit)] if unit else text, unit))
     return out
 
 
@@ -119,16 +124,17 @@ def split_cells(region: str) -> list[str] | None:
     return [c.strip() for c in _SEPARATED.split(region.replace("\n", ""))]
 
 
-def _trim(cells: list[str], n: int) -> list[str]:
-    """Drop empty cells at the edges (label columns, row ends) while there are more than n."""
+def _trim(cells: list[tuple[str, str | None]], n: int) -> list[tuple[str, str | None]]:
+    """Drop (printed, read) cells read empty at the edges (label columns, row ends) while there are more than n."""
     cells = list(cells)
-    while len(cells) > n and cells[0] == "":
+    while len(cells) > n and cells[0][1] == "":
         cells.pop(0)
-    while len(cells) > n and cells[-1] == "":
+    while len(cells) > n and cells[-1][1] == "":
         cells.pop()
     return cells
 
 
+_SPACED_GROUPS = re.compile(r"(?<![\d.])\d{1,3}(?: \d{3})+(?![\d])")
 _CELL_CORE = re.compile(r"[-+]?\d[\d,]*(?:\.\d+)?" + _UNIT + "?")
 
 
@@ -138,7 +144,9 @@ def _cell_text(cell: str) -> str | None:
     A cell may share its text with the rest of a label (``0三、本年度办理结果`` once line ends are
     removed): the words around the one number are dropped, as they carry no value.
     """
-    text = re.sub(r"\s+", "", normalise(_NOTE.sub("", cell)))
+    # A space inside a number only as a thousands separator (1 234); "12 34" is two numbers, not 1234.
+    text = _SPACED_GROUPS.sub(lambda m: m.group(0).replace(" ", ""), normalise(_NOTE.sub("", cell)).strip())
+    text = re.sub(r"(?<!\d)\s+|\s+(?!\d)", "", text)
     if text in BLANK_MARKS or not re.search(r"\d", text):
         return ""
     if _CELL_NUMBER.fullmatch(text):
@@ -155,31 +163,37 @@ def read_row(region: str, specs: list[CellSpec], row_ok: Callable[[list[Number]]
     n = len(specs)
     cells = split_cells(region)
     if cells is not None:
-        texts = [_cell_text(c) for c in cells]
+        pairs = _trim([(c, _cell_text(c)) for c in cells], n)
+        texts = [t for _, t in pairs]
         if all(t is not None for t in texts):
-            texts = _trim([t for t in texts if t is not None], n)
             filled = [t for t in texts if t]
             if not filled:
                 return RowCells([None] * n, [""] * n, ["blank"] * n)
             if len(texts) == n or len(filled) > n:
                 return _positional([_token_of_cell(t) for t in (texts if len(texts) == n else filled)], specs)
+        elif len(texts) == n:  # a cell holding no one number ("12 34"): that cell is unknown, the others stand
+            texts = [t if t is not None else re.sub(r"\s+", " ", c.strip()) for c, t in pairs]
+            return _positional([_token_of_cell(t) for t in texts], specs)
     tokens = tokens_of(region)
     if not any(t.number for t in tokens):
         return RowCells([None] * n, [""] * n, ["blank"] * n)
     if len(tokens) >= n and all(not t.number or fits(t.number, s, t.unit) for t, s in zip(tokens, specs)):
         return _positional(tokens, specs)
-    return _segment([t for t in tokens if t.number], specs, row_ok, limit)
+    return _segment(tokens, specs, row_ok, limit)
 
 
 def _token_of_cell(text: str) -> _Token:
     if not text:
         return _Token("")
     m = _CELL_NUMBER.fullmatch(text)
+    if not m:
+        return _Token(text)  # printed, but no number of any kind: never fits, so it is never stored as ok
     return _Token(m.group(1) + m.group(2).replace(",", "") + (m.group(3) or ""), m.group(4))
 
 
+
 def _printed(token: _Token) -> str:
-    return token.number + (token.unit or "")
+    return token.number + (token.unit or "") if token.number else "—"
 
 
 def _positional(tokens: list[_Token], specs: list[CellSpec]) -> RowCells:
@@ -234,6 +248,9 @@ def _cuts(tokens: list[_Token], specs: list[CellSpec], limit: int, leftover: boo
         if t == len(tokens) or n - len(acc) < len(tokens) - t and not leftover:
             return
         tok = tokens[t]
+        if not tok.number:  # a blank mark is one blank cell
+            yield from walk(t + 1, 0, acc + [("", None)])
+            return
         for end in range(pos + 1, len(tok.number) + 1):
             piece = tok.number[pos:end]
             at_end = end == len(tok.number)
@@ -256,8 +273,8 @@ def _segment(tokens: list[_Token], specs: list[CellSpec], row_ok: Callable[[list
     for leftover in (False, True):
         options = []
         for cut in _cuts(tokens, specs, limit, leftover):
-            values = [to_value(p, s, u) for (p, u), s in zip(cut, specs)]
-            if row_ok is None or row_ok(values):
+            values = [to_value(p, s, u) if p else None for (p, u), s in zip(cut, specs)]
+            if row_ok is None or row_ok([0 if v is None else v for v in values]):  # blank counts as 0
                 options.append((cut, values))
         if options:
             break
@@ -268,8 +285,8 @@ def _segment(tokens: list[_Token], specs: list[CellSpec], row_ok: Callable[[list
     units = [(u or s.unit) if s.kind == AMOUNT else None for (_, u), s in zip(options[0][0], specs)]
     if len(options) == 1 and not leftover:
         cut, values = options[0]
-        return RowCells(values, [p + (u or "") for p, u in cut], ["ok"] * n, run_together=joined, units=units,
-                        split=how)
+        return RowCells(values, [p + (u or "") for p, u in cut], ["ok" if p else "blank" for p, _ in cut],
+                        run_together=joined, units=units, split=how)
     cells = resolve_candidates([v for _, v in options], [[p + (u or "") for p, u in c] for c, _ in options], joined)
     if leftover:  # digits the row cannot account for: no cell cut from them is certain
         cells.status = ["ambiguous"] * n
@@ -277,6 +294,7 @@ def _segment(tokens: list[_Token], specs: list[CellSpec], row_ok: Callable[[list
         cells.raws = [joined] * n
         cells.note = f"digits after the row's last cell in '{joined}'"
     cells.units, cells.split = units, how
+    cells.status = ["blank" if s == "ok" and v is None else s for s, v in zip(cells.status, cells.values)]
     return cells
 
 

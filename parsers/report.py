@@ -13,6 +13,7 @@ from parsers.meta import (complete_org, detect_template, find_title, find_year, 
 from parsers.models import Report
 from parsers.sections import find_sections, section_bounds
 from parsers.tables import parse_t2, parse_t3, parse_t4
+from parsers.template import TABLES
 
 _WS = re.compile(r"\s+")
 
@@ -67,19 +68,18 @@ class ReportParser:
         whole = (0, len(text))
         warnings: list[str] = []
         facts = []
-        for number, name in (("二", "T2"), ("三", "T3"), ("四", "T4")):
-            span = section_bounds(sections, number)
+        readers = {"T2": lambda span: parse_t2(text, span, template, limit),
+                   "T3": lambda span: parse_t3(text, span, template, limit),
+                   "T4": lambda span: parse_t4(text, span, limit)}
+        for name, table in TABLES.items():
+            span = section_bounds(sections, table.section)
             if span is None:
-                warnings.append(f"{name}: section {number} not found")
+                warnings.append(f"{name}: section {table.section} not found")
+                # T3's row labels are distinctive enough to find the table without its heading.
                 span = whole if name == "T3" else None
             if span is None:
                 continue
-            if name == "T2":
-                found, w = parse_t2(text, span, template, limit)
-            elif name == "T3":
-                found, w = parse_t3(text, span, template, limit)
-            else:
-                found, w = parse_t4(text, span, limit)
+            found, w = readers[name](span)
             if not found:
                 w = w or [f"{name}: table not found"]
             facts.extend(found)

@@ -18,7 +18,8 @@ from typing import Literal
 
 from pydantic import BaseModel, Field
 
-from parsers.template import T3_COLUMNS, T4_GROUPS, T4_OUTCOMES, V2019, V2021, fact_key, t3_rows
+from parsers.printed_numbers import NumberForms, money_header, print_number
+from parsers.template import AMOUNT, T3_COLUMNS, T4_GROUPS, T4_OUTCOMES, V2019, V2021, cell_kind, fact_key, t3_rows
 
 Format = Literal["txt", "md", "html", "docx", "pdf"]
 FORMATS: tuple[str, ...] = ("txt", "md", "html", "docx", "pdf")
@@ -90,6 +91,7 @@ class ReportStyle(BaseModel):
     running_header: bool = Field(False, description="PDF pages carry the office name as a running header.")
     metadata_title: bool = Field(True, description="PDF/DOCX metadata carries the title.")
     blank_columns: list[str] = Field(default_factory=list, description="T3 applicant columns printed blank (all 0).")
+    numbers: NumberForms = Field(default_factory=NumberForms, description="How numbers are printed.")
 
 
 class SyntheticReport(BaseModel):
@@ -104,7 +106,8 @@ class SyntheticReport(BaseModel):
 
 
 # ------------------------------------------------------------------ numbers
-def make_report(seed: int, template: str | None = None, year: int | None = None) -> SyntheticReport:
+def make_report(seed: int, template: str | None = None, year: int | None = None,
+                numbers: NumberForms | None = None) -> SyntheticReport:
     """A reproducible report: the same seed (and arguments) always gives the same report."""
     rng = random.Random(seed)
     template, year = _edition(rng, template, year)
@@ -112,7 +115,8 @@ def make_report(seed: int, template: str | None = None, year: int | None = None)
     org = region + rng.choices([b for b, _ in BODIES], weights=[w for _, w in BODIES])[0]
     facts: dict[str, int | float | None] = {**_t2_facts(rng, template), **_t3_facts(rng, template), **_t4_facts(rng)}
     style = ReportStyle(halfwidth_brackets=rng.random() < 0.3, plus_signs=rng.random() < 0.3,
-                        running_header=rng.random() < 0.5, metadata_title=rng.random() < 0.7)
+                        running_header=rng.random() < 0.5, metadata_title=rng.random() < 0.7,
+                        numbers=numbers or NumberForms())
     if rng.random() < 0.25:
         style.blank_columns = _blank_zero_columns(facts, template)
     narrative = {
@@ -296,11 +300,8 @@ Block = tuple[str, object]  # ("title"|"h1"|"h2"|"p", str) or ("table", _Grid) o
 
 
 def _number(value: int | float | None, key: str, style: ReportStyle) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, float):
-        return f"{value:.4f}".rstrip("0").rstrip(".")
-    return f"+{value}" if style.plus_signs and key.endswith("/change") and value > 0 else str(value)
+    table, _, col = key.split("/") if key.count("/") == 2 else ("T3", "", "")
+    return print_number(value, cell_kind(table, col), style.numbers, plus=style.plus_signs)
 
 
 def _t2_grids(report: SyntheticReport) -> list[_Grid]:
@@ -315,6 +316,8 @@ def _t2_grids(report: SyntheticReport) -> list[_Grid]:
 
         body = [line(label, [_number(report.facts[f"T2/{row}/{c}"], f"T2/{row}/{c}", report.style) for c in cols])
                 for row, label in rows]
+        headers = [money_header(h, report.style.numbers) if cell_kind("T2", c) == AMOUNT else h
+                   for h, c in zip(headers, cols)]
         grids.append(_Grid(4, [[_Cell(item, 0, colspan=4)], line("信息内容", headers), *body], 2, 1,
                            (150, 108, 108, 109)))
     return grids
@@ -344,12 +347,13 @@ def _t3_grid(report: SyntheticReport) -> _Grid:
         if key == results[0]:
             labels.insert(0, _Cell("三、本年度办理结果", 0, rowspan=len(results)))
         values = [facts[fact_key("T3", key, c.key)] for c in T3_COLUMNS]
-        rows.append(labels + [_Cell(_number(v, key, style), 3 + i) for i, v in enumerate(values)])
+        rows.append(labels + [_Cell(_number(v, fact_key("T3", key, c.key), style), 3 + i)
+                              for i, (v, c) in enumerate(zip(values, T3_COLUMNS))])
     return _Grid(10, rows, 3, 3, (28, 62, 147) + (34,) * 7)
 
 
 def _t4_grid(report: SyntheticReport) -> _Grid:
-    values = [_number(report.facts[fact_key("T4", g.key, o.key)], "", report.style)
+    values = [_number(report.facts[fact_key("T4", g.key, o.key)], fact_key("T4", g.key, o.key), report.style)
               for g in T4_GROUPS for o in T4_OUTCOMES]
     return _Grid(15, [
         [_Cell("行政复议", 0, colspan=5), _Cell("行政诉讼", 5, colspan=10)],
@@ -396,10 +400,11 @@ def render(report: SyntheticReport, fmt: Format) -> bytes:
 
 def _render_txt(report: SyntheticReport, blocks: list[Block]) -> bytes:
     out = [""]
+    joiner = "" if report.style.numbers.run_together else "\t"  # a crawler's text keeps no cell separator
     for kind, content in blocks:
         if kind in ("table", "t2"):
             grid = _joined_t2(content) if kind == "t2" else content
-            out.extend("\t".join(cell.text for cell in row) for row in grid.rows)
+            out.extend(joiner.join(cell.text for cell in row) for row in grid.rows)
         else:
             out.append(content)
         out.append("")

@@ -74,7 +74,7 @@ def _facts(table: str, loc: LocatedRow, cols: list[str], col_labels: list[str], 
     specs = specs or [CellSpec()] * len(cols)
     facts = []
     for i, col in enumerate(cols):
-        cands = sorted({v[i] for v in cells.candidates}) if cells.status[i] == "ambiguous" else []
+        cands = sorted({v[i] for v in cells.candidates} - {None}) if cells.status[i] == "ambiguous" else []
         money = specs[i].kind == AMOUNT
         facts.append(Fact(key=fact_key(table, key_row or loc.row.key, col), table=table, row=key_row or loc.row.key,
                           col=col, value=cells.values[i], raw=cells.raws[i], label=label, col_label=col_labels[i],

@@ -91,6 +91,19 @@ def test_seed_office_year_and_template_are_recovered(parsed, seed, org, year, te
         ("fujian-pingtan_2022_pingtanarchive.txt", "T4/litigation_direct/upheld", 1),
         ("fujian-pingtan_2025_pingtanarchive.txt", "T3/new_requests/total", 154),
         ("fujian-pingtan_2025_pingtanarchive.txt", "T3/carried_forward/total", 6),
+        # money cells, in 万元, read from the reports (header 本年收费金额（单位：万元）/ 采购总金额（万元）)
+        ("003", "T2/centralized_procurement/procurement_items", 234),
+        ("001", "T2/centralized_procurement/procurement_amount", 0),
+        ("000", "T2/admin_fees/fee_amount", 0),
+        ("004", "T2/admin_fees/fee_amount", 0),
+        ("fujian-pingtan_2021_pingtanarchive.txt", "T2/admin_fees/fee_amount", 24252.311082),
+        ("fujian-pingtan_2023_pingtanarchive.txt", "T2/admin_fees/fee_amount", 5949.088667),
+        ("fujian-pingtan_2024_pingtanarchive.txt", "T2/admin_fees/fee_amount", 18651.06),
+        ("fujian-pingtan_2025_pingtanarchive.txt", "T2/admin_fees/fee_amount", 4166.241619),
+        ("fujian-pingtan-gonganju_2024_pingtanarchive.txt", "T2/admin_fees/fee_amount", 0),
+        ("fujian-pingtan_2020_pingtanarchive.txt", "T2/admin_fees/prior_count", 35),
+        ("fujian-pingtan_2020_pingtanarchive.txt", "T2/admin_fees/change", -15),
+        ("fujian-pingtan_2020_pingtanarchive.txt", "T2/admin_penalty/prior_count", 2648),
     ],
 )
 def test_table_cells_become_canonical_facts(parsed, seed, key, value):
@@ -246,6 +259,16 @@ def test_every_raw_file_yields_its_office_and_year(name, org, year, template):
         ("jiangsu-suqian-shuyang-fagaiju_2023_kiro.html", "T2/normative_documents/in_force", 18),
         ("jiangsu-suqian-shuyang-fagaiju_2023_kiro.html", "T4/reconsideration/pending", 1),
         ("fujian-pingtan_2024_pingtanarchive.html", "T2/normative_documents/issued", 62),
+        # money cells: printed in 万元, or in 元 in the cell (73802895.90元) and converted
+        ("jiangsu-huaian-hongzequ_2023_kiro.pdf", "T2/admin_fees/fee_amount", 7730.28),
+        ("jiangsu-huaian-hongzequ_2024_kiro.pdf", "T2/admin_fees/fee_amount", 7545),
+        ("jiangsu-huaian-shi_2024_govnianbao.pdf", "T2/admin_fees/fee_amount", 96171.6),
+        ("jiangsu-suqian-shuyang-fagaiju_2023_kiro.html", "T2/admin_fees/fee_amount", 0),
+        ("fujian-pingtan_2024_pingtanarchive.html", "T2/admin_fees/fee_amount", 18651.06),
+        ("fujian-pingtan_2020_pingtanarchive.html", "T2/centralized_procurement/procurement_items", 395),
+        ("fujian-pingtan_2020_pingtanarchive.html", "T2/centralized_procurement/procurement_amount", 7380.28959),
+        ("fujian-pingtan_2020_pingtanarchive.html", "T2/admin_penalty/change", -18),
+        ("fujian-pingtan_2020_pingtanarchive.html", "T2/admin_penalty/decisions", 538),
     ],
 )
 def test_html_and_pdf_tables_become_the_same_canonical_facts(name, key, value):
