@@ -56,6 +56,9 @@ class QueryPlan(BaseModel):
         False, description="diff: the second series item minus the first (2024比2023多多少, increase from 2023 to 2024)."
     )
     metric_words: list[str] = Field(default_factory=list, description="The question words that named the metrics.")
+    read_as: list[tuple[str, str]] = Field(
+        default_factory=list, description="(misspelt name, office it was read as): 伊穿县 → 伊川县人民政府; the answer says so."
+    )
 
 
 class Citation(BaseModel):

@@ -103,6 +103,8 @@ class QuestionAnswerer:
         self._refresh_if_changed()
         plan = self.plan(question)
         answer = self._route(plan)
+        if plan.read_as:  # a misspelt name: say what it was read as, before the figure
+            answer.answer = f"{AnswerWriter(plan.language, self.names).read_as(plan.read_as)}\n{answer.answer}"
         answer.plan = plan
         answer.elapsed_ms = round((time.perf_counter() - started) * 1000, 2)
         return answer

@@ -123,3 +123,23 @@ def place_count(text: str) -> int:
 
 def has_place(text: str) -> bool:
     return _name_pattern().search(text) is not None
+
+
+@lru_cache(maxsize=1)
+def place_words() -> frozenset[str]:
+    """Every place's full name and its short form (宜昌市, 宜昌): what a real place is spelled as."""
+    names = _places()[1]
+    return frozenset(list(names) + [s for s in map(short_name, names) if len(s) >= 2])
+
+
+@lru_cache(maxsize=1)
+def place_pinyin() -> dict[str, list[str]]:
+    """Joined pinyin of each place's short form (yichang → 宜昌市): a Latin word that is a real place."""
+    from pypinyin import lazy_pinyin
+
+    found: dict[str, list[str]] = {}
+    for name in _places()[1]:
+        stem = short_name(name)
+        if len(stem) >= 2:
+            found.setdefault("".join(lazy_pinyin(stem)).lower(), []).append(name)
+    return found
