@@ -121,6 +121,12 @@ def place_count(text: str) -> int:
     return sum(1 for _ in _name_pattern().finditer(text))
 
 
+def trim_to_place(text: str) -> str:
+    """`text` from its first known place name on (年洛阳市… → 洛阳市…); unchanged when it names none."""
+    m = _name_pattern().search(text)
+    return text[m.start():] if m else text
+
+
 def has_place(text: str) -> bool:
     return _name_pattern().search(text) is not None
 
