@@ -167,8 +167,11 @@ class OfficeName(BaseModel):
     def organ_forms(self) -> list[tuple[str, bool]]:
         """(form, official): the organ as written and its table full names (official), then its short names."""
         table = organ_table()
-        official = [self.organ, *(k for k in self.keys if k in table)]
-        short = [s for k in self.keys if k in table for s in table[k].short]
+        # 人防办 is 人民防空办公室's short name, so that full name is official too; but 交通局, a full name of its
+        # own, is not 交通运输局 (only one of its short names)
+        named = [self.organ] if self.organ in table else [k for k in self.keys if k in table]
+        official = [self.organ, *named]
+        short = [s for k in named for s in table[k].short]
         short += [d for k in official for d in derived_short_forms(k)]
         forms = [(f, True) for f in dict.fromkeys(official)]
         return forms + [(f, False) for f in dict.fromkeys(short) if f not in official]
