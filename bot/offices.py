@@ -269,7 +269,10 @@ class OfficeResolver:
                     or not _GAP.fullmatch(question[prev.end:m.start]):
                 out.append(m)
                 continue
-            fits = [o for o in m.offices if o in prev.offices] if prev.kind == "region" else []
+            # the organ of that region itself: 福州市民政局 is not 平潭县民政局, though 平潭县 lies in 福州市
+            fits = [o for o in m.offices if o in prev.offices and o in self.records
+                    and self.records[o].region[-1:] and self.records[o].region[-1] in prev.regions
+                    ] if prev.kind == "region" else []
             text = question[prev.start:m.end]
             if fits:
                 out[-1] = OfficeMention(text=text, start=prev.start, end=m.end, kind="office" if len(fits) == 1
