@@ -256,9 +256,20 @@ class OfficeResolver:
             return False
         if m.kind not in ("office", "organ"):
             return True
+        if self._names_another_stored_region(m):
+            return False
         vocab = organ_vocabulary()
         written = next((m.text[i:] for i in range(len(m.text) - 1) if m.text[i:] in vocab), None)
         return written is None or all(self.names[o].same_organ(written) for o in m.offices if o in self.names)
+
+    def _names_another_stored_region(self, m: OfficeMention) -> bool:
+        """澄枫县教育局 is not a misspelt 澄澄县教育局: its place part is a stored region of its own."""
+        for size in range(min(len(m.text) - 1, 8), 1, -1):
+            head = m.text[:size]
+            regions = {s.target for s in self.tables.chinese.get(head, []) if s.kind == "region"}
+            if regions and not any(regions & set(self.records[o].region) for o in m.offices if o in self.records):
+                return True
+        return False
 
     def _regions_with_organs(self, question: str, kept: list[OfficeMention]) -> list[OfficeMention]:
         """平潭 + 计生局 → 平潭县人口和计划生育局; 平潭县 + 教育局 (no report) → absent, never the government."""
