@@ -90,6 +90,9 @@ class QueryPlan(BaseModel):
     operation: Operation = Field(default_factory=Operation, description="What is computed, over which operands.")
     unheld: list[str] = Field(
         default_factory=list, description="Question words naming something no report table or text records (满意度).")
+    read_as: list[tuple[str, str]] = Field(
+        default_factory=list, description="(misspelt name, office it was read as): 伊穿县 → 伊川县人民政府; the answer says so."
+    )
 
 
 class Citation(BaseModel):

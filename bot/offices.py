@@ -17,7 +17,8 @@ from rapidfuzz import fuzz
 from rapidfuzz.distance import Levenshtein
 
 from index.models import OfficeRecord
-from parsers.gazetteer import region_chain, short_name
+from parsers.gazetteer import place_pinyin, place_words, region_chain, short_name
+from parsers.organs import ORGAN_ENDING, OfficeName, english_organ_vocabulary, organ_keys, organ_vocabulary
 
 # Words after a region name that mean "its government" (洛龙区政府, 伊川县人民政府办公室).
 _GOV_BODY = re.compile(r"^(?:人民政府办公室|人民政府办公厅|人民政府|政府办公室|政府|管委会办公室|管委会|管理委员会)")
@@ -30,6 +31,11 @@ _GENERIC = {"政府", "人民政府", "办公室", "政府办公室", "人民政
 _CJK = re.compile(r"[\u4e00-\u9fff]")
 _JOINERS = set("和与及或跟同比较对")  # 淮安市和洪泽区 is two names, not a misspelt 淮安市洪泽区
 _ADMIN_SUFFIX = set("省市县区")
+# what may stand between a region and its organ: 平潭县的民政局, Pingtan's health bureau, 平潭2012年民政局
+_GAP = re.compile(r"[\s的'’s]*(?:(?:19|20)\d{2}\s*年度?\s*的?)?[\s的]*", re.I)
+_ORGAN_AFTER = re.compile(r"的?([\u4e00-\u9fff]{1,8}?(?:局|委员会|委|办公室|中心))")
+_ORGAN_START = re.compile(r"[\u4e00-\u9fff]{0,8}?(?:局|委员会|委|办公室|中心)")
+_AFTER_PLACE = re.compile(r"(?:\d|年|的|政府|[\u4e00-\u9fff]{0,8}?(?:局|委员会|委|办公室|中心)|$)")
 
 
 def _another_place(window: str, name: str) -> bool:
@@ -44,11 +50,14 @@ class OfficeMention(BaseModel):
     text: str
     start: int
     end: int
-    kind: str = Field(description="'office' (names one office) or 'region' (names a place).")
-    offices: list[str] = Field(description="Offices the name fits: the office itself, or every office of the region.")
+    kind: str = Field(description="'office' (names one office), 'region' (names a place), 'organ' (names an organ "
+                                  "without its region: 民政局) or 'absent' (an office or place with no report).")
+    offices: list[str] = Field(description="Offices the name fits: the office itself, every office of the region, "
+                                           "every stored office of the organ; for 'absent', the region's offices.")
     regions: list[str] = Field(default_factory=list, description="The places a region name stands for (平潭: 平潭县 and 平潭综合实验区).")
     gov_only: bool = Field(False, description="The name says 'government' (洛龙区政府).")
-    score: float = Field(1.0, description="1.0 exact; lower for pinyin/fuzzy matches.")
+    score: float = Field(1.0, description="1.0 official form; 0.97 short form; lower for pinyin/fuzzy matches.")
+    corrected: bool = Field(False, description="Read as a misspelling of the name (伊穿县 → 伊川县): the answer says so.")
 
 
 class RegionChoice(BaseModel):
@@ -64,7 +73,11 @@ class RegionChoice(BaseModel):
 class _Surface:
     text: str
     kind: str
-    target: str  # org for 'office', region element for 'region'
+    target: str  # org for 'office' and 'organ', region element for 'region'
+    score: float = 1.0  # official forms 1.0, short forms lower (OFFICIAL beats SHORT beats fuzzy)
+
+
+OFFICIAL, SHORT, ORGAN_ALONE = 1.0, 0.97, 0.96
 
 
 @dataclass
@@ -130,12 +143,39 @@ def _merge_same_span(found: list[OfficeMention]) -> list[OfficeMention]:
     return list(merged.values())
 
 
+def _overlaps(m: OfficeMention, others: list[OfficeMention]) -> bool:
+    return any(not (m.end <= k.start or k.end <= m.start) for k in others)
+
+
+def _longest_first(found: list[OfficeMention]) -> list[OfficeMention]:
+    """Longest (then best-scored) mentions first, each kept unless it overlaps one already kept."""
+    found = sorted(found, key=lambda m: (-(m.end - m.start), -m.score, m.start))
+    kept: list[OfficeMention] = []
+    for mention in found:
+        if not _overlaps(mention, kept):
+            kept.append(mention)
+    return sorted(kept, key=lambda m: m.start)
+
+
+def _latin_runs(question: str, longest: int):
+    """(start, end, joined lower-case letters) for every run of up to `longest` Latin words; a possessive 's
+    is not part of the name (Shuyang's → shuyang, not shuyangs)."""
+    lowered = re.sub(r"['’]s\b", "  ", question.lower())
+    words = [(m.start(), m.end(), re.sub(r"[^a-z]", "", m.group(0)))
+             for m in re.finditer(r"[a-z]+(?:['’\-][a-z]+)*", lowered)]
+    for i in range(len(words)):
+        for n in range(min(longest, len(words) - i), 0, -1):
+            run = words[i:i + n]
+            yield run[0][0], run[-1][1], "".join(w[2] for w in run)
+
+
 class OfficeResolver:
     """Finds office and region names in questions, over the offices the fact store holds."""
 
     def __init__(self, offices: list[OfficeRecord], table_years: dict[str, list[int]] | None = None):
         """table_years: per office, the years whose report has table facts (pre-2019 reports have none)."""
         self.records = {o.org: o for o in offices}
+        self.names = {o.org: OfficeName.parse(o.org) for o in offices}
         self.table_years = table_years
         self.tables = self._build(offices)
 
@@ -153,11 +193,11 @@ class OfficeResolver:
                     region_words.setdefault(w, []).append(el)
         seen: set[tuple[str, str, str]] = set()
 
-        def add(text: str, kind: str, target: str) -> None:
+        def add(text: str, kind: str, target: str, score: float = OFFICIAL) -> None:
             if (text, kind, target) in seen or len(text) < 2 or text in _GENERIC:
                 return
             seen.add((text, kind, target))
-            surface = _Surface(text, kind, target)
+            surface = _Surface(text, kind, target, score)
             if _CJK.search(text):
                 tables.add_chinese(surface)
             else:
@@ -167,11 +207,19 @@ class OfficeResolver:
             for element in elements:
                 add(word, "region", element)
         for office in offices:
+            name = self.names[office.org]
+            official = [f for f, is_official in name.organ_forms() if is_official]
             add(office.org, "office", office.org)
             for alias in office.aliases:
                 if alias in region_words:
                     continue  # a bare place name is a region mention: the region rule decides
-                add(alias, "office", office.org)
+                grade = OFFICIAL if office.is_government or any(alias.endswith(f) for f in official) else SHORT
+                add(alias, "office", office.org, grade)
+            if name.is_department:  # the organ alone (民政局, civil affairs bureau): resolved when unique
+                for form, is_official in name.organ_forms():
+                    add(form, "organ", office.org, ORGAN_ALONE if is_official else ORGAN_ALONE - 0.01)
+                for english in name.english_organs():
+                    add(english, "organ", office.org, ORGAN_ALONE)
             for form in office.pinyin:
                 words = [w for w in re.findall(r"[a-z]+", form.lower()) if w not in _EN_SUFFIX]
                 core = "".join(w for w in words if w not in _EN_BODY)
@@ -183,37 +231,130 @@ class OfficeResolver:
                 if len(core) >= 4 and not places:
                     add("".join(words), "office", office.org)
                     # 'luolong approval bureau' for 'luolong administrative approval bureau'
-                    add("".join(w for w in words if w not in _EN_FILLER), "office", office.org)
+                    add("".join(w for w in words if w not in _EN_FILLER), "office", office.org, SHORT)
         self.region_members = {el: sorted(orgs) for el, orgs in regions.items()}
         return tables
 
     # ------------------------------------------------------------------ finding names
     def find(self, question: str) -> list[OfficeMention]:
-        """Every office or region named in the question, longest first, not overlapping, in question order."""
+        """Every office, region or organ named in the question, longest first, not overlapping, in question order;
+        an organ right after a region is that region's organ, or an office with no report ('absent')."""
         found = _merge_same_span(self._exact(question) + self._by_pinyin(question) + self._latin(question))
-        found.sort(key=lambda m: (-(m.end - m.start), -m.score, m.start))
-        kept: list[OfficeMention] = []
-        for mention in found:
-            if all(mention.end <= k.start or k.end <= mention.start for k in kept):
-                kept.append(mention)
-        kept.sort(key=lambda m: m.start)
+        kept = _longest_first([m for m in found if not m.corrected or self._plausible_typo(m)])
         # 洛阳市洛龙区…: a region written just before a place inside it only qualifies that place
-        return [m for i, m in enumerate(kept)
+        kept = [m for i, m in enumerate(kept)
                 if not (m.kind == "region" and i + 1 < len(kept) and kept[i + 1].start == m.end
                         and set(kept[i + 1].offices) <= set(m.offices) and kept[i + 1].offices)]
+        kept = sorted(kept + self._absent_organs(question, kept), key=lambda m: m.start)
+        kept = sorted(kept + self._absent_places(question, kept), key=lambda m: m.start)
+        return self._regions_with_organs(question, kept)
+
+    def _plausible_typo(self, m: OfficeMention) -> bool:
+        """A near miss is read as a typo only when it is spelled like no real place (宜川县 is a county, not a
+        misspelt 伊川县) and names no other organ (平潭县卫计局 is not 平潭县卫生局)."""
+        if m.text in place_words() or re.sub(r"[^a-z]", "", m.text.lower()) in place_pinyin():
+            return False
+        if m.kind not in ("office", "organ"):
+            return True
+        if self._names_another_stored_region(m):
+            return False
+        vocab = organ_vocabulary()
+        written = next((m.text[i:] for i in range(len(m.text) - 1) if m.text[i:] in vocab), None)
+        return written is None or all(self.names[o].same_organ(written) for o in m.offices if o in self.names)
+
+    def _names_another_stored_region(self, m: OfficeMention) -> bool:
+        """澄枫县教育局 is not a misspelt 澄澄县教育局: its place part is a stored region of its own."""
+        for size in range(min(len(m.text) - 1, 8), 1, -1):
+            head = m.text[:size]
+            regions = {s.target for s in self.tables.chinese.get(head, []) if s.kind == "region"}
+            if regions and not any(regions & set(self.records[o].region) for o in m.offices if o in self.records):
+                return True
+        return False
+
+    def _regions_with_organs(self, question: str, kept: list[OfficeMention]) -> list[OfficeMention]:
+        """平潭 + 计生局 → 平潭县人口和计划生育局; 平潭县 + 教育局 (no report) → absent, never the government."""
+        out: list[OfficeMention] = []
+        for m in kept:
+            prev = out[-1] if out else None
+            if m.kind != "organ" or prev is None or prev.kind not in ("region", "absent") \
+                    or not _GAP.fullmatch(question[prev.end:m.start]):
+                out.append(m)
+                continue
+            # the organ of that region itself: 福州市民政局 is not 平潭县民政局, though 平潭县 lies in 福州市
+            fits = [o for o in m.offices if o in prev.offices and o in self.records
+                    and self.records[o].region[-1:] and self.records[o].region[-1] in prev.regions
+                    ] if prev.kind == "region" else []
+            text = question[prev.start:m.end]
+            if fits:
+                out[-1] = OfficeMention(text=text, start=prev.start, end=m.end, kind="office" if len(fits) == 1
+                                        else "organ", offices=fits, score=min(prev.score, m.score),
+                                        corrected=prev.corrected or m.corrected)
+            else:
+                related = prev.offices if prev.kind == "region" else []
+                out[-1] = OfficeMention(text=text, start=prev.start, end=m.end, kind="absent", offices=related,
+                                        regions=prev.regions, score=min(prev.score, m.score))
+        return out
+
+    def _absent_organs(self, question: str, kept: list[OfficeMention]) -> list[OfficeMention]:
+        """Organ names no stored office has (教育局, Education Bureau), and any X局/X委 written right after a
+        region: they name an office, so the region's government must not answer for them."""
+        found: list[OfficeMention] = []
+        vocab = organ_vocabulary()
+        for i, window in _windows(question, {len(k) for k in vocab}):
+            if window in vocab:
+                found.append(OfficeMention(text=window, start=i, end=i + len(window), kind="organ", offices=[]))
+        found += self._latin_organs(question)
+        for m in kept:
+            if m.kind == "region" and not m.gov_only:
+                after = _ORGAN_AFTER.match(question[m.end:])
+                if after and not _GOV_BODY.match(after.group(1)):
+                    s = m.end + after.start(1)
+                    found.append(OfficeMention(text=after.group(1), start=s, end=s + len(after.group(1)),
+                                               kind="organ", offices=[], score=0.5))
+        return _longest_first([f for f in found if not _overlaps(f, kept)])
+
+    def _latin_organs(self, question: str) -> list[OfficeMention]:
+        vocab = english_organ_vocabulary()
+        out = []
+        for start, end, joined in _latin_runs(question, 7):
+            if joined in vocab:
+                out.append(OfficeMention(text=question[start:end], start=start, end=end, kind="organ", offices=[]))
+        return out
+
+    def _absent_places(self, question: str, kept: list[OfficeMention]) -> list[OfficeMention]:
+        """Real places with no stored office: Yichang, Xinxiang (pinyin), 宜昌/新乡 before a year or an organ.
+        Places written after a stored region (开封市鼓楼区) are left to the planner's sub-place rule."""
+        found: list[OfficeMention] = []
+        names = place_words()
+        for i, window in _windows(question, {2, 3}):
+            nxt = question[i + len(window):]
+            if window in names and window not in self.tables.chinese and _AFTER_PLACE.match(nxt) \
+                    and (len(window) == 2 or window[-1] in _ADMIN_SUFFIX or _ORGAN_START.match(nxt)):
+                found.append(OfficeMention(text=window, start=i, end=i + len(window), kind="absent", offices=[]))
+        pinyin = place_pinyin()
+        for start, end, joined in _latin_runs(question, 2):
+            if len(joined) >= 5 and joined in pinyin and joined not in self.tables.latin:
+                suffix = re.match(r"\s+(county|district|city|province)\b", question[end:].lower())
+                end += suffix.end() if suffix else 0
+                found.append(OfficeMention(text=question[start:end], start=start, end=end, kind="absent",
+                                           offices=[]))
+        found = [f for f in found if not _overlaps(f, kept) and not any(k.end == f.start for k in kept)]
+        return _longest_first(found)
 
     def _mention(self, surface: _Surface, text: str, start: int, end: int, score: float,
                  question: str) -> OfficeMention:
-        if surface.kind == "office":
-            return OfficeMention(text=text, start=start, end=end, kind="office", offices=[surface.target],
-                                 score=score)
+        score = min(score, surface.score)
+        if surface.kind in ("office", "organ"):
+            return OfficeMention(text=text, start=start, end=end, kind=surface.kind, offices=[surface.target],
+                                 score=score, corrected=text != surface.text and score < SHORT)
         rest = question[end:]
         gov = _GOV_BODY.match(rest) or _EN_GOV.match(rest.lower())
         if gov:
             end += gov.end()
             text = question[start:end]
         return OfficeMention(text=text, start=start, end=end, kind="region", regions=[surface.target],
-                             offices=self.region_members.get(surface.target, []), gov_only=bool(gov), score=score)
+                             offices=self.region_members.get(surface.target, []), gov_only=bool(gov), score=score,
+                             corrected=score < SHORT)
 
     def _exact(self, question: str) -> list[OfficeMention]:
         # exact matches of longer names outrank shorter ones through the sort on length
@@ -273,9 +414,10 @@ class OfficeResolver:
     def _latin(self, question: str) -> list[OfficeMention]:
         """Pinyin and English names: runs of Latin words joined, place words (district, zone) left out as the
         stored forms are (Huai'an, Huai An, Luolong district, Pingtan public security bureau)."""
-        lowered = question.lower().replace("’", "'")
+        lowered = re.sub(r"['’]s\b", "  ", question.lower()).replace("’", "'")  # Shuyang's: not 'shuyangs'
         words = [(m.start(), m.end(), re.sub(r"[^a-z]", "", m.group(0)))
                  for m in re.finditer(r"[a-z]+(?:['\-][a-z]+)*", lowered)]
+        real_places = place_pinyin()
         out = []
         for i in range(len(words)):
             for n in range(min(8, len(words) - i), 0, -1):
@@ -291,7 +433,8 @@ class OfficeResolver:
                     end += suffix.end()
                 for surface in self.tables.latin.get(joined, []):
                     out.append(self._mention(surface, question[start:end], start, end, 1.0, question))
-                if n <= 3 and len(joined) >= 6 and joined not in self.tables.latin:
+                # a real place's name (Yichang, Xinxiang) is that place, never a near miss of a stored one
+                if n <= 3 and len(joined) >= 6 and joined not in self.tables.latin and joined not in real_places:
                     out.extend(self._latin_fuzzy(joined, start, end, question))
         return out
 
@@ -317,6 +460,10 @@ class OfficeResolver:
         if mention.kind == "office":
             return RegionChoice(offices=mention.offices, ambiguous=len(mention.offices) > 1)
         members = [self.records[o] for o in mention.offices if o in self.records]
+        if mention.kind == "absent":  # named an office or place with no report: never another office's figure
+            return RegionChoice(offices=[], unknown=True, others=self._others(members, [], years))
+        if mention.kind == "organ":
+            return self._organ_choice(mention, years)
         if tables_only and self.table_years is not None:
             with_tables = [r.model_copy(update={"years": self.table_years.get(r.org, [])}) for r in members]
             if any(set(r.years) & set(years) if years else r.years for r in with_tables):
@@ -346,6 +493,17 @@ class OfficeResolver:
             if not chosen:
                 return RegionChoice(offices=[r.org for r in level], ambiguous=True)
         return RegionChoice(offices=chosen, others=self._others(members, chosen, years))
+
+    def _organ_choice(self, mention: OfficeMention, years: list[int]) -> RegionChoice:
+        """An organ named alone (民政局2012年…) is the stored office of that organ with a report for the years
+        asked when only one has one; with no year (or none for it), the only stored office of that organ.
+        Several → ambiguous among them; none → not found."""
+        if not mention.offices:
+            return RegionChoice(offices=[], unknown=True)
+        dated = [o for o in mention.offices if set(years) & set(self.years_of(o))] if years else []
+        if len(dated) == 1 or len(mention.offices) == 1:
+            return RegionChoice(offices=dated if len(dated) == 1 else mention.offices)
+        return RegionChoice(offices=dated or mention.offices, ambiguous=True)
 
     @staticmethod
     def _others(members: list[OfficeRecord], chosen: list[str], years: list[int]) -> list[str]:

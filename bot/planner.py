@@ -294,6 +294,7 @@ class QueryPlanner:
             else:
                 plan.offices += [o for o in choice.offices if o not in plan.offices]
                 plan.related_offices += [o for o in choice.others if o not in plan.related_offices]
+                plan.read_as += [(mention.text, o) for o in choice.offices if mention.corrected]
                 if choice.unknown:
                     plan.unknown_offices.append(mention.text)
         plan.related_offices = [o for o in plan.related_offices if o not in plan.offices]

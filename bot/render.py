@@ -123,6 +123,12 @@ class AnswerWriter:
                     f"table ({fmt(table_value)}); the answer gives the table's figure.")
         return f"报告正文写作“{quote}”[{ref}]（{fmt(narrative_value)}），与表格数字（{fmt(table_value)}）不一致，以上采用表格数字。"
 
+    def typo_reading(self, readings: list[tuple[str, str]]) -> str:
+        """What a misspelt office name was taken to mean (伊穿县 → 按伊川县人民政府理解)."""
+        if self.en:
+            return "; ".join(f"“{text}” read as {self.office(org)}" for text, org in readings) + "."
+        return "；".join(f"“{text}”按{org}理解" for text, org in readings) + "。"
+
     def unknown_office(self, names: list[str], known: list[str]) -> str:
         if self.en and known:
             return (f"No report of {', '.join(names)} is stored ({len(known)} offices have reports: "

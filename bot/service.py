@@ -117,6 +117,9 @@ class QuestionAnswerer:
                 answer = self.help_answer(question, outside=True)  # nothing ties the question to the reports
             answer.plan = reading.plan
             self._say_reading(answer, reading)
+            if reading.plan.read_as:  # a misspelt name: say what it was read as, before the figure
+                typo = AnswerWriter(reading.plan.language, self.names).typo_reading(reading.plan.read_as)
+                answer.answer = f"{typo}\n{answer.answer}"
         answer.elapsed_ms = round((time.perf_counter() - started) * 1000, 2)
         return answer
 

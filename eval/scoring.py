@@ -112,6 +112,7 @@ class GoldItem(BaseModel):
     source: GoldSource
     route: Literal["sql", "retrieval", "any"]
     note: str | None = None
+    facet: str | None = None
 
     @property
     def wants_retrieval_recall(self) -> bool:

@@ -11,6 +11,8 @@ import re
 from pypinyin import lazy_pinyin
 
 from index.models import OfficeRecord
+from parsers.organs import OfficeName
+from parsers.organs import split_office_name as _split
 
 # Longer suffixes first so 经济技术开发区 wins over 区. One-character names exist only for counties (沛县).
 _UNIT = re.compile(
@@ -66,62 +68,11 @@ _BODY_ENGLISH = {
     "管理委员会办公室": ["administrative committee office"],
 }
 
-# Common abbreviations of department names, and their usual English renderings.
-DEPARTMENT_SHORT_FORMS = {
-    "行政审批和政务信息管理局": ["审批局", "行政审批局", "政务信息管理局"],
-    "行政审批服务局": ["审批局", "行政审批局"],
-    "发展和改革局": ["发改局"],
-    "发展和改革委员会": ["发改委"],
-    "地方税务局": ["地税局"],
-    "国家税务局": ["国税局"],
-    "市场监督管理局": ["市场监管局"],
-    "住房和城乡建设局": ["住建局"],
-    "人力资源和社会保障局": ["人社局"],
-    "自然资源和规划局": ["自然资源局", "资规局"],
-    "卫生健康委员会": ["卫健委"],
-    "卫生健康局": ["卫健局"],
-    "农业农村局": ["农业局"],
-    "文化广电和旅游局": ["文旅局"],
-    "应急管理局": ["应急局"],
-    "城市管理局": ["城管局"],
-    "交通运输局": ["交通局"],
-    "教育体育局": ["教体局"],
-    "公安局": ["公安分局", "公安"],
-}
-DEPARTMENT_ENGLISH = {
-    "公安局": "public security bureau",
-    "行政审批和政务信息管理局": "administrative approval bureau",
-    "行政审批服务局": "administrative approval bureau",
-    "发展和改革局": "development and reform bureau",
-    "发展和改革委员会": "development and reform commission",
-    "地方税务局": "local taxation bureau",
-    "国家税务局": "state taxation bureau",
-    "税务局": "taxation bureau",
-    "财政局": "finance bureau",
-    "教育局": "education bureau",
-    "市场监督管理局": "market regulation bureau",
-    "住房和城乡建设局": "housing and urban-rural development bureau",
-    "人力资源和社会保障局": "human resources and social security bureau",
-    "自然资源和规划局": "natural resources and planning bureau",
-    "生态环境局": "ecology and environment bureau",
-    "卫生健康委员会": "health commission",
-    "农业农村局": "agriculture and rural affairs bureau",
-    "交通运输局": "transport bureau",
-    "应急管理局": "emergency management bureau",
-    "统计局": "statistics bureau",
-    "民政局": "civil affairs bureau",
-    "司法局": "justice bureau",
-}
 
 
 def split_office_name(org: str) -> tuple[list[str], str]:
-    """洛阳市洛龙区人民政府办公室 → (['洛阳市', '洛龙区'], '人民政府办公室')."""
-    units: list[str] = []
-    rest = org.strip()
-    while m := _UNIT.match(rest):
-        units.append(m.group(0))
-        rest = rest[m.end():]
-    return units, rest
+    """洛阳市洛龙区人民政府办公室 → (['洛阳市', '洛龙区'], '人民政府办公室') (the office-name model's split)."""
+    return _split(org)
 
 
 def unit_suffix(unit: str) -> str:
@@ -161,10 +112,11 @@ def _government_aliases(units: list[str], body: str) -> list[str]:
 
 
 def _department_aliases(units: list[str], body: str) -> list[str]:
-    forms = [body, *DEPARTMENT_SHORT_FORMS.get(body, [])]
-    names = ["".join(units[i:]) + f for i in range(len(units)) for f in forms]
-    names += [short + f for short in unit_short_names(units[-1]) for f in forms]
-    return names
+    """Region (full or short) + organ (as written, its table full name, its short names): official forms first."""
+    name = OfficeName.parse("".join(units) + body)
+    forms = [f for f, _ in name.organ_forms()] or [body]
+    regions = ["".join(units[i:]) for i in range(len(units))] + unit_short_names(units[-1])
+    return [r + f for f in forms for r in regions]
 
 
 def office_aliases(org: str, is_government: bool) -> list[str]:
@@ -200,9 +152,9 @@ def office_pinyin(org: str, is_government: bool) -> list[str]:
             names += [s] if bare_is_a_name else []
             names += [s + "".join(lazy_pinyin(suffix)), *regional]  # yichuanxian, yichuan county
             names += [f"{r} {b}" for r in regional for b in _BODY_ENGLISH.get(body, [])]
-        elif body in DEPARTMENT_ENGLISH:
-            dept = DEPARTMENT_ENGLISH[body]
-            names += [f"{s} {dept}", *(f"{r} {dept}" for r in regional)]
+        else:
+            for dept in OfficeName.parse(org).english_organs():
+                names += [f"{s} {dept}", *(f"{r} {dept}" for r in regional)]
     return _unique(n.lower() for n in names)
 
 

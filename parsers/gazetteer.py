@@ -121,5 +121,31 @@ def place_count(text: str) -> int:
     return sum(1 for _ in _name_pattern().finditer(text))
 
 
+def trim_to_place(text: str) -> str:
+    """`text` from its first known place name on (年洛阳市… → 洛阳市…); unchanged when it names none."""
+    m = _name_pattern().search(text)
+    return text[m.start():] if m else text
+
+
 def has_place(text: str) -> bool:
     return _name_pattern().search(text) is not None
+
+
+@lru_cache(maxsize=1)
+def place_words() -> frozenset[str]:
+    """Every place's full name and its short form (宜昌市, 宜昌): what a real place is spelled as."""
+    names = _places()[1]
+    return frozenset(list(names) + [s for s in map(short_name, names) if len(s) >= 2])
+
+
+@lru_cache(maxsize=1)
+def place_pinyin() -> dict[str, list[str]]:
+    """Joined pinyin of each place's short form (yichang → 宜昌市): a Latin word that is a real place."""
+    from pypinyin import lazy_pinyin
+
+    found: dict[str, list[str]] = {}
+    for name in _places()[1]:
+        stem = short_name(name)
+        if len(stem) >= 2:
+            found.setdefault("".join(lazy_pinyin(stem)).lower(), []).append(name)
+    return found

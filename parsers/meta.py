@@ -3,7 +3,8 @@
 import re
 from collections import Counter
 
-from parsers.gazetteer import has_place, place_before, place_count, zone_name
+from parsers.organs import OfficeName
+from parsers.gazetteer import has_place, place_before, place_count, trim_to_place, zone_name
 
 _REPORT_WORDS = re.compile(r"(?:政府)?信息公开.{0,12}(?:年度报告|年报|工作报告)")
 _YEAR = re.compile(r"((?:19|20)\d{2})\s*年")
@@ -63,11 +64,24 @@ def find_year(title: str, text: str) -> int | None:
     return years.most_common(1)[0][0] if years else None
 
 
+# a cover letter's title: 某管理局关于报送2020年…年度报告的函 names the office before 关于
+_COVER = re.compile(r"关于(?:报送|上报|印发|公布|发布|呈报)?")
+
+
 def title_org(title: str) -> str:
-    """The office named before the year in the title (may be truncated, e.g. 政府办公室)."""
+    """The office a title names (may be truncated, e.g. 政府办公室): before the year, or — when the title begins
+    with the year (2019年XX市人民政府办公厅政府信息公开…) — between the year and the report words; a cover
+    letter's 关于报送… is not part of the name."""
     m = _YEAR.search(title) or re.search(r"[二〇○零一三四五六七八九]{4}\s*年", title)
     head = title[: m.start()] if m else title
-    head = re.sub(r"^(?:关于|【[^】]*】)", "", head)
+    head = re.sub(r"^【[^】]*】", "", head)
+    if m and not _COVER.sub("", head).strip(" ：:·-—_"):
+        after = re.sub(r"^度", "", title[m.end():])
+        words = _REPORT_WORDS.search(after)
+        head = after[: words.start()] if words else after
+    cover = _COVER.search(head)
+    if cover:
+        head = head[: cover.start()] if cover.start() > 0 else head[cover.end():]
     return head.strip(" ：:·-—_")
 
 
@@ -76,10 +90,16 @@ def complete_org(org: str, body: str) -> str:
     text = squeeze(body)
     if org and has_place(org) or org and re.search(r"(?:开发区|实验区|新区)", org):
         return _with_city_prefix(org, text)
+    if not org:  # the title names no office (2019年政府信息公开工作年度报告): the header, body or signature does
+        found = _office_in_text(text)
+        if found:
+            return found
     ending = org or next((b for b in _BODIES if b in text), "")
     if not ending:
         return org
-    candidates = Counter(m.group(1) + ending for m in re.finditer(r"([\u4e00-\u9fff]{2,16}?)" + re.escape(ending), text))
+    # a candidate starts at its first place name (年洛阳市人民政府办公厅 → 洛阳市人民政府办公厅)
+    candidates = Counter(trim_to_place(m.group(1) + ending)
+                         for m in re.finditer(r"([\u4e00-\u9fff]{2,16}?)" + re.escape(ending), text))
     placed = [c for c in candidates if has_place(c) or re.search(r"(?:开发区|实验区|新区)", c)]
     if placed:
         return max(placed, key=lambda c: (place_count(c), candidates[c], len(c)))
@@ -88,6 +108,23 @@ def complete_org(org: str, body: str) -> str:
     if zone:
         return zone + body_word
     return org or ending
+
+
+_OFFICE_IN_TEXT = re.compile(r"[\u4e00-\u9fff]{2,20}?(?:人民政府办公室|人民政府办公厅|人民政府|管委会办公室|管委会|"
+                             r"局|委员会|办公室|中心|办事处)")
+
+
+def _office_in_text(text: str) -> str:
+    """The office named most often in the page header, the opening and the signature: a place + an organ
+    (平潭县民政局; not 我局办公室, nor 平潭县民政局办公室, a bureau's own internal office)."""
+    found: Counter = Counter()
+    for part in (text[:1500], text[-400:]):
+        for m in _OFFICE_IN_TEXT.finditer(part):
+            name = trim_to_place(m.group(0))
+            office = OfficeName.parse(name)
+            if has_place(name) and office.units and office.organ and not re.search(r"局办公室$", name):
+                found[name] += 1
+    return max(found, key=lambda n: (found[n], len(n))) if found else ""
 
 
 def _with_city_prefix(org: str, text: str) -> str:
