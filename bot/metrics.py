@@ -234,7 +234,8 @@ _QUOTES = re.compile(r"[“”\"‘’「」]")
 # 复议 negated or as a step before suing qualifies the lawsuit (没经过复议直接起诉 is one T4 group, not
 # reconsideration plus lawsuits): such phrases are rewritten to the group's own word before matching.
 _T4_QUALIFIERS = [
-    (re.compile(r"(?:没有?|未|不|无)(?:经过?|通过|走|进行)?(?:行政)?复议(?:程序)?(?:就|而|便)?(?:直接)?"
+    # 有没有复议 / 有无复议 ask whether there was one: that 没有 negates nothing
+    (re.compile(r"(?:(?<!有)没有?|未|不|(?<!有)无)(?:经过?|通过|走|进行)?(?:行政)?复议(?:程序)?(?:就|而|便)?(?:直接)?"
                 r"|直接(?:向法院|到法院|去法院)?(?:提起)?(?:行政)?(?=起诉|诉讼)"), "未经复议直接"),
     (re.compile(r"(?:经过?)?(?:行政)?复议(?:之)?后(?:再|又)?(?:向法院)?(?:提起)?(?:行政)?(?=起诉|诉讼)"), "复议后"),
     (re.compile(r"\bwithout\s+(?:any\s+|prior\s+|first\s+|an?\s+|previous\s+|going\s+through\s+|prior\s+)*"

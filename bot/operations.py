@@ -65,6 +65,18 @@ _DENOMINATOR_AFTER = re.compile(r"^\s*(?:的?申请)?(?:中|里|当中|之中|�
 _CN_NUMBER = {"一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9, "十": 10,
               "two": 2, "three": 3, "four": 4, "five": 5}
 
+# a count of reports, years or offices (几份报告, 有几年的报告, how many reports): a list question answered by its size
+COUNT_QUESTION = re.compile(r"(?:几|多少)\s*(?:份|年|个年份|个年度|个单位|个部门|个机关|家单位)的?(?:报告|年报)|"
+                            r"(?:报告|年报)(?:有|共有|一共有)?(?:几|多少)(?:份|年|个)|"
+                            r"\bhow many (?:reports|years of reports|offices|departments|agencies)\b|"
+                            r"\bhow many\b[^?]{0,30}\breports\b", re.I)
+
+
+def ranks_categories(text: str) -> bool:
+    """哪种不予公开理由最多 / which reason for refusal was most common: a ranking, even with 原因/理由 in it."""
+    return bool(_RANK.search(text) and _OVER_CATEGORIES.search(text))
+
+
 CALCULATED = {"sum", "mean", "difference", "change_pct", "share", "multiple", "exists"}
 
 # TEMPLATE.md "Derived figures: conventions": the denominator of a share whose question names none.
@@ -136,7 +148,7 @@ class OperationBuilder:
 
     def _kind(self, plan: QueryPlan, text: str, blanked: str) -> str:
         if plan.intent == "list":
-            return "count" if _COUNT.search(text) else "list"
+            return "count" if _COUNT.search(text) or COUNT_QUESTION.search(text) else "list"
         if not plan.measures or plan.intent in ("narrative", "check"):
             return "value"
         pair = len(plan.years) == 2 or len(plan.offices) == 2 or len(plan.measures) == 2
@@ -154,7 +166,8 @@ class OperationBuilder:
             return "exists"
         if _MEAN.search(text):
             return "mean"
-        if _DIFFERENCE.search(blanked) and (pair or (len(plan.years) == 1 and len(plan.offices) <= 1)):
+        changes_cell = all(m.name.endswith("/change") for m in plan.measures)  # T2 本年增/减 is itself a change
+        if (_DIFFERENCE.search(blanked) or (_DIFFERENCE.search(text) and not changes_cell)) and (pair or (len(plan.years) == 1 and len(plan.offices) <= 1)):
             return "difference"
         if _SUM.search(text) and (len(plan.measures) > 1 or len(plan.years) != 1 or len(plan.offices) > 1
                                   or plan.across_offices):

@@ -9,7 +9,7 @@ import opencc
 from bot.metrics import MetricMatch, MetricMatcher
 from bot.models import Intent, QueryPlan
 from bot.offices import OfficeMention, OfficeResolver
-from bot.operations import OperationBuilder, unheld_words
+from bot.operations import COUNT_QUESTION, OperationBuilder, ranks_categories, unheld_words
 from index.models import OfficeRecord
 from parsers.gazetteer import region_chain
 
@@ -255,8 +255,10 @@ class QueryPlanner:
         if _CHECK.search(masked):
             return "check"
         mentions = bool(_MENTIONS.search(masked))
-        if _LIST.search(masked) and not mentions:
+        if (_LIST.search(masked) or COUNT_QUESTION.search(masked)) and not mentions:
             return "list"
+        if plan.measures and ranks_categories(masked):
+            return "rank"
         if not plan.measures or ((narrative_cue or mentions) and not plan.asks_number):
             return "narrative"
         if _RANK.search(masked):

@@ -101,10 +101,14 @@ def configurations(names: list[str] | None, settings: Settings) -> list[EvalConf
 
 
 class Thresholds(BaseModel):
-    """Lowest acceptable score (0–1) per category and metric; see eval/README.md."""
+    """Lowest acceptable score (0–1) per category and metric, per facet (an item's finer label: the operation
+    of a derived question), and the most confidently wrong answers a set may have; see eval/README.md."""
 
     comment: str = ""
     categories: dict[str, dict[Metric, float]]
+    facets: dict[str, dict[Metric, float]] = Field(default_factory=dict)
+    max_confidently_wrong: dict[str, int] = Field(
+        default_factory=dict, description="Per set (file stem, e.g. derived): the most confidently wrong answers.")
 
 
 def load_thresholds(path: Path = DEFAULT_THRESHOLDS) -> Thresholds:
@@ -146,6 +150,8 @@ class ThresholdMiss(BaseModel):
     threshold: float
 
     def __str__(self) -> str:
+        if self.metric == "confidently_wrong":
+            return f"{self.category}: {self.measured:.0f} confidently wrong answer(s) > {self.threshold:.0f}"
         measured = "not measured" if self.measured is None else f"{self.measured:.1%}"
         return f"{self.category}: {METRIC_LABELS[self.metric]} {measured} < {self.threshold:.1%}"
 
@@ -154,6 +160,8 @@ class RunResult(BaseModel):
     config: EvalConfig
     items: list[ItemScore]
     categories: list[CategoryScore]
+    facets: list[CategoryScore] = Field(default_factory=list, description="Per facet of the items that have one.")
+    confidently_wrong: dict[str, int] = Field(default_factory=dict, description="Per set: confidently wrong answers.")
     overall: CategoryScore
     latency: list[RouteLatency]
     elapsed_s: float
@@ -196,6 +204,15 @@ def aggregate(scores: list[ItemScore]) -> tuple[list[CategoryScore], CategorySco
     return [category_score(c, items) for c, items in by_category.items()], category_score("all", scores)
 
 
+def facet_scores(scores: list[ItemScore]) -> list[CategoryScore]:
+    """Per facet (in the order facets first appear), over the items that have one."""
+    by_facet: dict[str, list[ItemScore]] = {}
+    for s in scores:
+        if s.facet:
+            by_facet.setdefault(s.facet, []).append(s)
+    return [category_score(f, items) for f, items in by_facet.items()]
+
+
 def route_latencies(scores: list[ItemScore]) -> list[RouteLatency]:
     by_route: dict[str, list[float]] = {}
     for s in scores:
@@ -233,7 +250,8 @@ class EvalHarness:
         qa.warm_up()
         return qa
 
-    def run(self, items: list[GoldItem], config: EvalConfig) -> RunResult:
+    def run(self, items: list[GoldItem], config: EvalConfig, sets: dict[str, str] | None = None) -> RunResult:
+        """sets: item id → the set (file stem) it came from, for the confidently-wrong count per set."""
         started = time.perf_counter()
         qa = self.answerer(config)
         scores = []
@@ -242,7 +260,12 @@ class EvalHarness:
             retrieved, open_retrieved = self._retrieve(item, answer, config.retrieval)
             scores.append(score_item(item, answer, latency_ms, retrieved, open_retrieved, self.k))
         categories, overall = aggregate(scores)
+        by_set: dict[str, int] = {}
+        for score in scores:
+            name = (sets or {}).get(score.id, "all")
+            by_set[name] = by_set.get(name, 0) + score.confidently_wrong
         return RunResult(config=config, items=scores, categories=categories, overall=overall,
+                         facets=facet_scores(scores), confidently_wrong=by_set,
                          latency=route_latencies(scores), elapsed_s=time.perf_counter() - started)
 
     @staticmethod
@@ -270,16 +293,23 @@ class EvalHarness:
 
 def check_thresholds(run: RunResult, thresholds: Thresholds) -> list[ThresholdMiss]:
     """Every (category, metric) of the run below its threshold; categories absent from the run are skipped."""
-    measured = {c.category: c for c in run.categories}
     misses = []
-    for category, floors in thresholds.categories.items():
-        if category not in measured:
-            continue
-        for metric, floor in floors.items():
-            value = measured[category].metric(metric)
-            if value is None or value < floor - 1e-9:
-                misses.append(ThresholdMiss(config=run.config.name, category=category, metric=metric,
-                                            measured=value, threshold=floor))
+    for scored, floors_by_name, prefix in ((run.categories, thresholds.categories, ""),
+                                           (run.facets, thresholds.facets, "facet ")):
+        measured = {c.category: c for c in scored}
+        for name, floors in floors_by_name.items():
+            if name not in measured:
+                continue
+            for metric, floor in floors.items():
+                value = measured[name].metric(metric)
+                if value is None or value < floor - 1e-9:
+                    misses.append(ThresholdMiss(config=run.config.name, category=prefix + name, metric=metric,
+                                                measured=value, threshold=floor))
+    for name, most in thresholds.max_confidently_wrong.items():
+        found = run.confidently_wrong.get(name)
+        if found is not None and found > most:
+            misses.append(ThresholdMiss(config=run.config.name, category=f"set {name}", metric="confidently_wrong",
+                                        measured=found, threshold=most))
     return misses
 
 
@@ -291,11 +321,13 @@ def checked_run(runs: list[RunResult], settings: Settings) -> RunResult:
 def evaluate(settings: Settings, sets: list[Path], config_names: list[str] | None = None,
              thresholds: Thresholds | None = None, progress: bool = True) -> EvalReport:  # fmt: skip
     """Load the sets, run every configuration, and check the thresholds (when given) on the checked run."""
-    items = [item for path in sets for item in load_set(path)]
+    loaded = [(path, load_set(path)) for path in sets]
+    items = [item for _, set_items in loaded for item in set_items]
+    set_of = {item.id: path.stem for path, set_items in loaded for item in set_items}
     configs = configurations(config_names, settings)
     harness = EvalHarness(settings, progress=progress)
     try:
-        runs = [harness.run(items, config) for config in configs]
+        runs = [harness.run(items, config, set_of) for config in configs]
     finally:
         harness.close()
     report = EvalReport(created=datetime.now(timezone.utc).isoformat(timespec="seconds"),
@@ -369,6 +401,7 @@ def markdown_report(report: EvalReport) -> str:
         "report and section; open recall: the same search without filters. Both only for narrative questions.",
         "", "## Latency by route", "", latency_table(report.runs), "",
     ]  # fmt: skip
+    parts += facet_section(report.runs)
     if report.checked_config is not None:
         parts += [f"## Thresholds (checked on {report.checked_config})", ""]
         parts += [f"- BELOW: {m}" for m in report.threshold_misses] or ["Every category meets its threshold."]
@@ -377,6 +410,19 @@ def markdown_report(report: EvalReport) -> str:
         wrong = failures(run)
         parts += [f"## Failures: {run.config.name} ({len(wrong)} of {len(run.items)})", "", failure_table(run), ""]
     return "\n".join(parts)
+
+
+def facet_section(runs: list[RunResult]) -> list[str]:
+    """Accuracy per facet (the operation of a derived question …) and confidently wrong answers per set."""
+    parts = []
+    if any(r.facets for r in runs):
+        rows = [[f.category, f.n, _pct(f.answer), _pct(f.answer_citation), r.config.name]
+                for r in runs for f in r.facets]  # fmt: skip
+        parts += ["## Scores by facet", "", markdown_table(["facet", "n", "answer", "answer+cite", "config"], rows), ""]
+    rows = [[name, count, r.config.name] for r in runs for name, count in r.confidently_wrong.items()]
+    parts += ["## Confidently wrong answers (answered with a wrong value, or where not_found was due)", "",
+              markdown_table(["set", "confidently wrong", "config"], rows), ""]
+    return parts
 
 
 def write_reports(report: EvalReport, out: Path) -> tuple[Path, Path]:
@@ -394,7 +440,7 @@ def write_reports(report: EvalReport, out: Path) -> tuple[Path, Path]:
 def console_summary(report: EvalReport, worst: int = 10) -> str:
     """What `govqa eval` prints: the category table, latency, the worst failures, the threshold check."""
     metrics = COMPARE_METRICS if len(report.runs) > 1 else SUMMARY_METRICS
-    parts = [summary_table(report.runs, metrics), "", latency_table(report.runs)]
+    parts = [summary_table(report.runs, metrics), "", latency_table(report.runs), ""] + facet_section(report.runs)
     for run in report.runs:
         parts += ["", f"worst failures ({run.config.name}):", failure_table(run, worst)]
     if report.checked_config is not None:

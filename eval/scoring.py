@@ -112,7 +112,8 @@ class GoldItem(BaseModel):
     source: GoldSource
     route: Literal["sql", "retrieval", "any"]
     note: str | None = None
-    facet: str | None = None
+    facet: str | None = Field(None, description="A finer label than the category: the operation of a derived "
+                                                "question (share, change_pct …) or a naming form of an office.")
 
     @property
     def wants_retrieval_recall(self) -> bool:
@@ -136,6 +137,8 @@ class ItemScore(BaseModel):
     recall_at_k: bool | None = Field(None, description="A top-k chunk (bot's office/year filters) is the gold section.")
     open_recall_at_k: bool | None = Field(None, description="The same without filters: the question text alone.")
     latency_ms: float
+    facet: str | None = None
+    confidently_wrong: bool = Field(False, description="Answered with a wrong value, or answered where not_found was due.")
     reasons: list[str] = Field(default_factory=list, description="Why a part scored wrong.")
     notes: list[str] = Field(default_factory=list, description="Observations that do not change the score.")
 
@@ -251,6 +254,15 @@ def _status_reasons(gold: StatusGold, answer: Answer) -> tuple[list[str], list[s
     return reasons, notes
 
 
+def confidently_wrong(gold: Gold, answer: Answer, correct: bool) -> bool:
+    """The worst failure: a figure given with confidence that is not the report's (status answered with a wrong
+    value), or any answer where the reports hold nothing (not_found was due)."""
+    if isinstance(gold, StatusGold):
+        return gold.status == "not_found" and answer.status == "answered"
+    return answer.status == "answered" and answer.value is not None and not correct and not isinstance(
+        gold, PhrasesGold)
+
+
 def cites(citation: Citation, target: CitationTarget) -> tuple[bool, str | None]:
     """Whether the citation is the target's report (and cell or section); a note when the key was unknowable."""
     if not same_office(citation.org, target.org) or (target.year is not None and citation.year != target.year):
@@ -305,6 +317,7 @@ def score_item(item: GoldItem, answer: Answer | dict, latency_ms: float | None =
     reasons = wrong + cite_wrong + ([] if routed else [f"route {answer.route}, expected {item.route}"])
     wants_recall = item.wants_retrieval_recall
     return ItemScore(
+        facet=item.facet, confidently_wrong=confidently_wrong(item.gold, answer, not wrong),
         id=item.id, category=item.category, question=item.question, lang=item.lang,
         expected=expected_text(item), got=got_text(answer), status=answer.status, route=answer.route,
         answer_correct=not wrong, citation_correct=cited_ok, route_correct=routed,
