@@ -1,12 +1,15 @@
 """govqa web app: Gradio wired to bot/ (answers) and index/ (reports, facts, ingest).
 
 `python app.py [--port P] [--data-dir DIR] [--host H]` or `govqa serve`. Binds 127.0.0.1 unless told
-otherwise, never shares, sends no analytics and needs no network. Everything shown is built by
-bot/presenting.py; this module only connects components to it, and turns every error into a message.
+otherwise, never shares, sends no analytics and needs no network. Everything shown is built by web/
+(cards, tables, uploads, style) with the words of bot/render.py; this module only connects components to
+them, and turns every error into a message. It imports bot/, index/, web/ and govqa's settings and errors,
+never the CLI (the CLI's `govqa serve` imports this module).
 """
 
 import argparse
 import logging
+import sys
 import tempfile
 import threading
 from pathlib import Path
@@ -14,9 +17,19 @@ from uuid import uuid4
 
 import gradio as gr
 
+from bot.conversation import reply_language
 from bot.models import Answer
-from bot.presenting import (
-    PAGE_CSS,
+from bot.render import AnswerWriter, both, say
+from bot.service import QuestionAnswerer
+from govqa.errors import GovqaError
+from govqa.settings import PROJECT_ROOT, Settings
+from index.embeddings import Embedder
+from index.facts import FactStore
+from index.ingest import FileResult, Ingestor, find_report_files
+from index.sections import SectionIndex
+from web.presenting import (
+    FACT_WIDTHS,
+    REPORT_WIDTHS,
     TABLE_TITLES,
     CitationContexts,
     answer_html,
@@ -25,24 +38,19 @@ from bot.presenting import (
     error_html,
     facts_frame,
     filter_reports,
-    ingest_results_frame,
+    language_of,
+    metric_choices,
     report_choice,
     report_sections_html,
     report_summary_html,
     report_table,
     reports_frame,
     series_frame,
-    store_upload,
+    user_questions,
     write_facts_csv,
 )
-from bot.service import QuestionAnswerer
-from govqa.errors import GovqaError
-from govqa.settings import PROJECT_ROOT, Settings
-from index.facts import FactStore
-from index.embeddings import Embedder
-from index.ingest import FileResult, Ingestor, find_report_files
-from index.sections import SectionIndex
-from parsers.template import all_keys
+from web.style import PAGE_CSS
+from web.uploads import ingest_results_frame, store_upload
 
 log = logging.getLogger("govqa.app")
 
@@ -139,18 +147,18 @@ class Library:
         try:
             counts = self.store.counts()
         except GovqaError as exc:
-            return f"Problem: the fact store cannot be read: {exc}"
-        line = f"**{counts['reports']} reports** from {counts['offices']} offices · {counts['facts']} table cells"
+            return both("problem", reason=f"the fact store cannot be read: {exc}")
+        line = "**" + both("status.counts", **{k: counts[k] for k in ("reports", "offices", "facts")}) + "**"
         if p["running"]:
-            current = f" — now: {p['current']}" if p["current"] else ""
-            return f"**Loading the report collection: {p['done']} / {p['total']} files**{current}. {line} so far; questions work on what is loaded."
+            current = f" — {p['current']}" if p["current"] else ""
+            return "**" + both("status.loading", done=p["done"], total=p["total"], current=current) + f"**. {line}"
         return f"{line}. {p['message']}".strip()
 
     # ------------------------------------------------------------------ answers
-    def ask(self, question: str) -> Answer:
+    def ask(self, question: str, history: list[str] | None = None) -> Answer:
         """Always an Answer: library errors and unexpected failures become status 'error' with the reason."""
         try:
-            return self.qa.ask(question)
+            return self._while_loading(self.qa.ask(question, history=history))
         except GovqaError as exc:
             return Answer(question=question or "", status="error", route="none", answer=exc.reason)
         except Exception as exc:
@@ -158,15 +166,28 @@ class Library:
             return Answer(question=question or "", status="error", route="none",
                           answer=f"internal error: {type(exc).__name__}: {exc}")  # fmt: skip
 
+    def _while_loading(self, answer: Answer) -> Answer:
+        """During the first-start ingest an office not loaded yet resolves to nothing, and an answer over
+        what is loaded would come from other offices: say which reports are loaded instead."""
+        plan = answer.plan
+        if not self.progress["running"] or plan is None or plan.offices or answer.status in ("help", "error"):
+            return answer
+        loaded = [f"{r.org} {r.year}" if plan.language == "en" else f"{r.org}{r.year}年"
+                  for r in sorted(self.store.reports(), key=lambda r: (r.org, r.year or 0))]
+        text = AnswerWriter(plan.language, self.qa.names).loading(loaded, self.progress["done"], self.progress["total"])
+        return Answer(question=answer.question, status="not_found", route=answer.route, answer=text, plan=plan,
+                      resolved=answer.resolved, elapsed_ms=answer.elapsed_ms)
+
     def answer_message(self, answer: Answer) -> dict:
+        language = CitationContexts.language(answer)
         try:
             content = answer_html(answer, self.contexts.for_answer(answer))
         except Exception as exc:  # show the bare answer rather than nothing
             log.exception("rendering an answer failed")
-            content = error_html(f"{answer.answer}\n(could not render the sources: {exc})")
-        if self.progress["running"] and answer.status != "answered":
+            content = error_html(f"{answer.answer}\n{say('could_not_render', language, reason=exc)}", language)
+        if self.progress["running"] and answer.status not in ("answered", "help"):
             p = self.progress
-            content += f'<p class="gq-note">The report collection is still loading ({p["done"]}/{p["total"]} files); ask again when it is done.</p>'
+            content += f'<p class="gq-note">{say("still_loading", language, done=p["done"], total=p["total"])}</p>'
         message = {"role": "assistant", "content": content}
         if answer.candidates:
             message["options"] = [{"value": c, "label": c} for c in answer.candidates]
@@ -188,33 +209,45 @@ def _failure(exc: Exception) -> str:
     return f"Something went wrong: {type(exc).__name__}: {exc}"
 
 
+def _language(request: gr.Request | None) -> str:
+    """The reader's language from the browser (Accept-Language), for pages that have no question."""
+    return language_of(request.headers.get("accept-language", "") if request is not None else "")
+
+
 def _chart_updates(answer: Answer | None):
+    """The chart column beside the chat: shown for an answered trend or comparison, else hidden."""
     frame = series_frame(answer) if answer is not None and answer.status == "answered" else None
     if frame is None:
-        return gr.LinePlot(visible=False), gr.BarPlot(visible=False)
-    look = {"value": frame, "visible": True, "title": answer.question[:80], "y_title": answer.unit or "value"}
-    if chart_kind(answer) == "line":
-        return gr.LinePlot(**look), gr.BarPlot(visible=False)
-    return gr.LinePlot(visible=False), gr.BarPlot(**look, sort=list(frame["report"]))
+        return gr.Column(visible=False), gr.LinePlot(visible=False), gr.BarPlot(visible=False)
+    language = CitationContexts.language(answer)
+    kind = chart_kind(answer)
+    look = {"value": frame, "visible": True, "title": answer.question[:80], "y_title": answer.unit or "",
+            "x_title": say("chart_years" if kind == "line" else "chart_labels", language)}
+    if kind == "line":
+        return gr.Column(visible=True), gr.LinePlot(**look), gr.BarPlot(visible=False)
+    return gr.Column(visible=True), gr.LinePlot(visible=False), gr.BarPlot(**look, sort=list(frame["label"]))
 
 
 def chat_handlers(lib: Library):
     def respond(question: str, history: list):
+        """One turn: the chat's earlier questions go along, so a follow-up leans on them."""
         question = (question or "").strip()
         history = list(history or [])
         if not question:
             yield history, "", *_chart_updates(None)
             return
+        earlier = user_questions(history)
+        language = reply_language(question)
         history.append({"role": "user", "content": question})
-        working = {"role": "assistant", "content": "Looking it up in the reports…",
-                   "metadata": {"title": "Working…", "status": "pending"}}  # fmt: skip
+        working = {"role": "assistant", "content": say("working", language),
+                   "metadata": {"title": say("working_title", language), "status": "pending"}}  # fmt: skip
         yield [*history, working], "", *_chart_updates(None)
-        answer = lib.ask(question)
+        answer = lib.ask(question, earlier)
         history.append(lib.answer_message(answer))
         yield history, "", *_chart_updates(answer)
 
     def pick(history: list, evt: gr.SelectData):
-        """A clicked example or follow-up question is asked at once."""
+        """A clicked follow-up question (an ambiguity's choice) is asked at once, within the conversation."""
         value = evt.value
         text = value.get("text") or value.get("value") if isinstance(value, dict) else value
         yield from respond(str(text or ""), history)
@@ -223,28 +256,31 @@ def chat_handlers(lib: Library):
 
 
 def report_handlers(lib: Library):
-    def list_reports(text: str, year):
+    def list_reports(text: str, year, request: gr.Request):
+        language = _language(request)
         try:
             records = filter_reports(lib.store.reports(), text, year)
-            frame = reports_frame(records, lib.check_counts([r.report_id for r in records]))
+            frame = reports_frame(records, lib.check_counts([r.report_id for r in records]), language)
             choices = [(report_choice(r), r.report_id) for r in records]
             years = sorted({r.year for r in lib.store.reports() if r.year is not None}, reverse=True)
             return (frame, gr.Dropdown(choices=choices, value=None), [r.report_id for r in records],
                     gr.Dropdown(choices=[ALL, *map(str, years)]), "")  # fmt: skip
         except Exception as exc:
-            return None, gr.Dropdown(choices=[]), [], gr.Dropdown(), f"Problem: {_failure(exc)}"
+            return None, gr.Dropdown(choices=[]), [], gr.Dropdown(), say("problem", language, reason=_failure(exc))
 
-    def open_report(report_id: str | None):
+    def open_report(report_id: str | None, request: gr.Request):
+        language = _language(request)
         hidden = [gr.Dataframe(value=None, visible=False) for _ in TABLES]
         if not report_id:
             return "", *hidden, ""
         try:
             report = lib.store.report(report_id)
-            tables = [report_table(report, t) for t in TABLES]
+            tables = [report_table(report, t, language) for t in TABLES]
             shown = [gr.Dataframe(value=t, visible=t is not None) for t in tables]
-            return report_summary_html(report, lib.store.record(report_id)), *shown, report_sections_html(report)
+            return (report_summary_html(report, lib.store.record(report_id), language), *shown,
+                    report_sections_html(report, language))  # fmt: skip
         except Exception as exc:
-            return error_html(_failure(exc)), *hidden, ""
+            return error_html(_failure(exc), language), *hidden, ""
 
     def select_row(ids: list[str], evt: gr.SelectData):
         row = evt.index[0] if isinstance(evt.index, (list, tuple)) else evt.index
@@ -253,9 +289,10 @@ def report_handlers(lib: Library):
     return list_reports, open_report, select_row
 
 
-def fact_handlers(lib: Library, export_dir: Path):
-    keys = all_keys()
+FACTS_SHOWN = 5000
 
+
+def fact_handlers(lib: Library, export_dir: Path):
     def filters():
         try:
             offices = [o.org for o in lib.store.offices()]
@@ -265,30 +302,32 @@ def fact_handlers(lib: Library, export_dir: Path):
             log.exception("loading fact filters failed")
             return gr.Dropdown(), gr.Dropdown()
 
-    def show(office: str, year: str, key: str):
+    def show(office: str, year: str, key: str, request: gr.Request):
+        language = _language(request)
         try:
             facts = lib.store.facts(
                 orgs=None if office in (None, "", ALL) else [office],
                 years=None if year in (None, "", ALL) else [int(year)],
                 keys=None if key in (None, "", ALL) else [key],
             )
-            frame = facts_frame(facts)
-            path = write_facts_csv(frame, export_dir / uuid4().hex[:8] / "govqa-facts.csv")
-            note = f"{len(frame)} table cells" + (" (showing the first 5000; the CSV has all)" if len(frame) > 5000 else "")
-            return frame.head(5000), gr.DownloadButton(value=str(path), interactive=True), note
+            path = write_facts_csv(facts_frame(facts), export_dir / uuid4().hex[:8] / "govqa-facts.csv")
+            frame = facts_frame(facts[:FACTS_SHOWN], language)
+            note = say("facts_count", language, n=len(facts))
+            note += say("facts_capped", language, cap=FACTS_SHOWN) if len(facts) > FACTS_SHOWN else ""
+            return gr.Dataframe(value=frame, visible=True), gr.DownloadButton(value=str(path), interactive=True), note
         except Exception as exc:
-            return None, gr.DownloadButton(interactive=False), f"Problem: {_failure(exc)}"
+            return (gr.Dataframe(visible=False), gr.DownloadButton(interactive=False),
+                    say("problem", language, reason=_failure(exc)))  # fmt: skip
 
-    key_choices = [(ALL, ALL)] + [(f"{k} — {i.row_label} × {i.col_label}", k) for k, i in keys.items()]
-    return filters, show, key_choices
+    return filters, show
 
 
 def upload_handler(lib: Library):
     def upload(files: list[str] | None):
         if not files:
-            return gr.Dataframe(visible=False), "Choose or drop report files first (txt, md, html, htm, pdf, docx)."
+            return gr.Dataframe(visible=False), both("upload_first")
         if lib.progress["running"]:
-            return gr.Dataframe(visible=False), "The report collection is still loading; try again when it is done."
+            return gr.Dataframe(visible=False), both("upload_busy")
         results: list[tuple[str, FileResult]] = []
         stored: list[tuple[str, Path]] = []
         for file in files:
@@ -303,10 +342,10 @@ def upload_handler(lib: Library):
             by_path = {r.path: r for r in lib.ingest(list(dict.fromkeys(path for _, path in stored)))}
             results += [(name, by_path[str(path)]) for name, path in stored if str(path) in by_path]
         except Exception as exc:
-            return gr.Dataframe(ingest_results_frame(results), visible=True), f"Problem: {_failure(exc)}"
+            return gr.Dataframe(ingest_results_frame(results), visible=True), both("problem", reason=_failure(exc))
         ok = sum(r.status != "failed" for _, r in results)
         table = gr.Dataframe(ingest_results_frame(results), visible=True)
-        return table, f"{ok} of {len(results)} files are in the collection. {lib.status_markdown()}"
+        return table, f"{both('upload_done', ok=ok, n=len(results))} {lib.status_markdown()}"
 
     return upload
 
@@ -314,26 +353,27 @@ def upload_handler(lib: Library):
 # ---------------------------------------------------------------------------- layout
 def _chat_tab(lib: Library) -> None:
     respond, pick = chat_handlers(lib)
-    chatbot = gr.Chatbot(
-        show_label=False, height=640, elem_id="gq-chat", latex_delimiters=[],
-        feedback_options=None, buttons=["copy"], layout="bubble",
-        examples=[{"text": q, "display_text": q} for q in EXAMPLES],
-        placeholder="Ask about the annual information-disclosure reports (政府信息公开工作年度报告) in Chinese or English. "
-                    "Every answer cites the report, section and table cell it comes from.",
-    )  # fmt: skip
-    with gr.Row():
-        question = gr.Textbox(placeholder="e.g. 伊川县2020年收到多少政府信息公开申请 / how many requests did Pingtan get in 2024",
-                              show_label=False, scale=8, elem_id="gq-question", max_lines=4, autofocus=True)  # fmt: skip
-        ask = gr.Button("Ask", variant="primary", scale=1, elem_id="gq-ask")
-    line = gr.LinePlot(x="report", y="value", visible=False, y_lim=[0, None], height=260, elem_id="gq-chart-line")
-    bars = gr.BarPlot(x="report", y="value", visible=False, y_lim=[0, None], height=260, elem_id="gq-chart-bar")
-    examples = gr.Dataset(components=[question], samples=[[q] for q in EXAMPLES], label="Example questions",
-                          elem_id="gq-examples")  # fmt: skip
-    outputs = [chatbot, question, line, bars]
+    with gr.Row(equal_height=False):
+        with gr.Column(scale=3, min_width=560):
+            chatbot = gr.Chatbot(
+                show_label=False, height=600, elem_id="gq-chat", latex_delimiters=[],
+                feedback_options=None, buttons=["copy"], layout="bubble", placeholder=both("chat.placeholder"),
+            )  # fmt: skip
+            with gr.Row():
+                question = gr.Textbox(placeholder=both("question.placeholder"), show_label=False, scale=8,
+                                      elem_id="gq-question", max_lines=4, autofocus=True)  # fmt: skip
+                ask = gr.Button(both("ask"), variant="primary", scale=1, elem_id="gq-ask", min_width=90)
+            new_chat = gr.Button(both("new_chat"), size="sm", elem_id="gq-new-chat")
+            examples = gr.Dataset(components=[question], samples=[[q] for q in EXAMPLES], label=both("examples"),
+                                  elem_id="gq-examples")  # fmt: skip
+        with gr.Column(scale=2, min_width=320, visible=False, elem_id="gq-chart") as chart:
+            line = gr.LinePlot(x="label", y="value", y_lim=[0, None], height=320, elem_id="gq-chart-line")
+            bars = gr.BarPlot(x="label", y="value", y_lim=[0, None], height=320, elem_id="gq-chart-bar")
+    outputs = [chatbot, question, chart, line, bars]
     question.submit(respond, [question, chatbot], outputs, api_visibility="private")
     ask.click(respond, [question, chatbot], outputs, api_visibility="private")
-    chatbot.example_select(pick, [chatbot], outputs, api_visibility="private")
     chatbot.option_select(pick, [chatbot], outputs, api_visibility="private")
+    new_chat.click(lambda: ([], "", *_chart_updates(None)), None, outputs, api_visibility="private")
 
     def ask_example(sample: list, history: list):
         yield from respond(sample[0] if isinstance(sample, list) else str(sample), history)
@@ -344,15 +384,15 @@ def _chat_tab(lib: Library) -> None:
 def _reports_tab(lib: Library):
     list_reports, open_report, select_row = report_handlers(lib)
     with gr.Row():
-        text = gr.Textbox(label="Filter by office, title or file name", scale=4, elem_id="gq-report-filter")
-        year = gr.Dropdown(label="Year", choices=[ALL], value=ALL, scale=1)
-        refresh = gr.Button("Refresh", scale=1)
+        text = gr.Textbox(label=both("filter"), scale=4, elem_id="gq-report-filter")
+        year = gr.Dropdown(label=both("label.year"), choices=[ALL], value=ALL, scale=1)
+        refresh = gr.Button(both("refresh"), scale=1)
     note = gr.Markdown()
-    table = gr.Dataframe(label="Ingested reports (click a row to open it)", interactive=False, max_height=380,
-                         wrap=True, elem_id="gq-reports", pinned_columns=2,
-                         column_widths=["200px", "60px", "80px", "150px", "200px", "200px", "60px", "80px", "240px"])  # fmt: skip
+    table = gr.Dataframe(label=both("reports_table"), interactive=False, max_height=620, wrap=True,
+                         elem_id="gq-reports", pinned_columns=1, column_widths=REPORT_WIDTHS,
+                         static_columns=list(range(len(REPORT_WIDTHS))), show_search="none")  # fmt: skip
     ids = gr.State([])
-    chosen = gr.Dropdown(label="Open a report", choices=[], elem_id="gq-report-pick")
+    chosen = gr.Dropdown(label=both("open_report"), choices=[], elem_id="gq-report-pick")
     summary = gr.HTML()
     t2, t3, t4 = (gr.Dataframe(label=TABLE_TITLES[t], interactive=False, wrap=True, visible=False,
                                elem_id=f"gq-table-{t}") for t in TABLES)  # fmt: skip
@@ -366,30 +406,31 @@ def _reports_tab(lib: Library):
 
 
 def _facts_tab(lib: Library, export_dir: Path):
-    filters, show, key_choices = fact_handlers(lib, export_dir)
+    filters, show = fact_handlers(lib, export_dir)
     with gr.Row():
-        office = gr.Dropdown(label="Office", choices=[ALL], value=ALL, scale=3, filterable=True)
-        year = gr.Dropdown(label="Year", choices=[ALL], value=ALL, scale=1)
-        key = gr.Dropdown(label="Metric (table/row/column)", choices=key_choices, value=ALL, scale=4, filterable=True)
+        office = gr.Dropdown(label=both("label.office"), choices=[ALL], value=ALL, scale=3, filterable=True)
+        year = gr.Dropdown(label=both("label.year"), choices=[ALL], value=ALL, scale=1)
+        key = gr.Dropdown(label=both("label.metric"), choices=[(ALL, ALL), *metric_choices()], value=ALL, scale=6,
+                          filterable=True, elem_id="gq-metric")  # fmt: skip
     with gr.Row():
-        go = gr.Button("Show facts", variant="primary")
-        download = gr.DownloadButton("Download CSV", interactive=False)
-    note = gr.Markdown()
-    table = gr.Dataframe(interactive=False, max_height=520, wrap=True, elem_id="gq-facts")
-    go.click(show, [office, year, key], [table, download, note], api_visibility="private")
+        go = gr.Button(both("show_facts"), variant="primary", elem_id="gq-show-facts")
+        download = gr.DownloadButton(both("download_csv"), interactive=False)
+    note = gr.Markdown(elem_id="gq-facts-note")
+    table = gr.Dataframe(interactive=False, max_height=520, wrap=True, elem_id="gq-facts", visible=False,
+                         column_widths=FACT_WIDTHS, static_columns=list(range(len(FACT_WIDTHS))))  # fmt: skip
+    for event in (go.click, key.change):
+        event(show, [office, year, key], [table, download, note], api_visibility="private")
     return filters, [office, year]
 
 
 def _upload_tab(lib: Library):
     upload = upload_handler(lib)
-    mb = lib.settings.app.max_upload_mb
-    gr.Markdown(f"Drop annual report files (txt, md, html, htm, pdf, docx; up to {mb:g} MiB each). "
-                "They are parsed, checked and indexed at once; the chat can answer from them right away.")  # fmt: skip
+    gr.Markdown(both("upload_intro", mb=lib.settings.app.max_upload_mb))
     files = gr.File(file_count="multiple", file_types=[".txt", ".md", ".html", ".htm", ".pdf", ".docx"],
-                    label="Report files", elem_id="gq-upload")  # fmt: skip
-    go = gr.Button("Ingest files", variant="primary", elem_id="gq-ingest")
+                    label=both("upload_files"), elem_id="gq-upload")  # fmt: skip
+    go = gr.Button(both("ingest_files"), variant="primary", elem_id="gq-ingest")
     status = gr.Markdown(elem_id="gq-upload-status")
-    results = gr.Dataframe(label="Result per file", interactive=False, wrap=True, elem_id="gq-upload-results",
+    results = gr.Dataframe(label=both("upload_results"), interactive=False, wrap=True, elem_id="gq-upload-results",
                            visible=False)  # fmt: skip
     return go.click(upload, [files], [results, status], api_visibility="private")
 
@@ -399,9 +440,10 @@ def build_app(settings: Settings, library: Library | None = None) -> gr.Blocks:
     lib = library or Library(settings)
     export_dir = Path(tempfile.mkdtemp(prefix="govqa-exports-"))  # Gradio serves files from the temp dir
 
-    def ask_api(question: str) -> dict:
-        """Answer one question; the same JSON object as `govqa ask --json`."""
-        return lib.ask(question).contract()
+    def ask_api(question: str, history: list[str] | None = None) -> dict:
+        """Answer one question; the same JSON object as `govqa ask --json`. history: the conversation's
+        earlier questions, oldest first (a follow-up such as "那2022年呢？" leans on them)."""
+        return lib.ask(question, [str(q) for q in history or []]).contract()
 
     def status_api() -> dict:
         """Counts of the stores and the progress of the first-start ingest."""
@@ -409,18 +451,18 @@ def build_app(settings: Settings, library: Library | None = None) -> gr.Blocks:
                 "files_total": lib.progress["total"], "message": lib.progress["message"]}
 
     with gr.Blocks(title="govqa — 政府信息公开年报问答", analytics_enabled=False) as demo:
-        gr.Markdown("## govqa · 政府信息公开工作年度报告 问答\nAnswers come only from the ingested reports, with the "
-                    "table cell or passage each number comes from.", elem_id="gq-header")  # fmt: skip
+        zh_title, en_intro = say("page.title", "zh"), say("page.intro", "en")
+        gr.Markdown(f"## govqa · {zh_title}\n{en_intro} {say('page.intro', 'zh')}", elem_id="gq-header")
         status = gr.Markdown(elem_id="gq-status")
         timer = gr.Timer(2.0)
         with gr.Tabs():
-            with gr.Tab("Ask 问答", id="ask"):
+            with gr.Tab(both("tab.ask"), id="ask"):
                 _chat_tab(lib)
-            with gr.Tab("Reports 报告", id="reports") as reports_tab:
+            with gr.Tab(both("tab.reports"), id="reports") as reports_tab:
                 text, year, listing, list_reports = _reports_tab(lib)
-            with gr.Tab("Facts 数据", id="facts") as facts_tab:
+            with gr.Tab(both("tab.facts"), id="facts") as facts_tab:
                 fact_filters, filter_boxes = _facts_tab(lib, export_dir)
-            with gr.Tab("Upload 上传", id="upload"):
+            with gr.Tab(both("tab.upload"), id="upload"):
                 uploaded = _upload_tab(lib)
         timer.tick(lambda: (lib.status_markdown(), gr.Timer(active=lib.progress["running"])), None, [status, timer],
                    api_visibility="private", show_progress="hidden")  # fmt: skip
@@ -429,16 +471,27 @@ def build_app(settings: Settings, library: Library | None = None) -> gr.Blocks:
             event(list_reports, [text, year], listing, api_visibility="private", show_progress="hidden")
         for event in (facts_tab.select, demo.load):
             event(fact_filters, None, filter_boxes, api_visibility="private", show_progress="hidden")
-        uploaded.then(list_reports, [text, year], listing, api_visibility="private").then(
-            lib.status_markdown, None, status, api_visibility="private")  # fmt: skip
+        # the header's counts change with an upload: refresh them (and the reports list) once it is in
+        uploaded.then(lib.status_markdown, None, status, api_visibility="private", show_progress="hidden").then(
+            list_reports, [text, year], listing, api_visibility="private")  # fmt: skip
         gr.api(ask_api, api_name="ask")
         gr.api(status_api, api_name="status")
     demo.queue(default_concurrency_limit=8)
     return demo
 
 
+def configure_logging() -> None:
+    """INFO for govqa; libraries only warn: no per-question progress bars (sentence-transformers shows "Batches:"
+    whenever its logger is at INFO) and no DEBUG lines from the HTTP stack."""
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    for name in ("httpx", "httpcore", "sentence_transformers", "transformers", "urllib3", "chromadb", "multipart",
+                 "python_multipart", "matplotlib", "PIL", "asyncio", "uvicorn.access", "jieba", "bm25s"):
+        logging.getLogger(name).setLevel(logging.WARNING)
+
+
 def launch(settings: Settings) -> None:
     """Start the store, the first-start ingest and the server (blocks until stopped)."""
+    configure_logging()
     library = Library(settings)
     library.start()
     demo = build_app(settings, library)
@@ -460,11 +513,21 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
 
 
 def main(argv: list[str] | None = None) -> int:
-    from govqa.cli import build_settings
-    from govqa.cmd_serve import run
-
+    """`python app.py`: Settings from the environment, overridden by the arguments (as `govqa serve` does)."""
     args = parse_args(argv)
-    return run(args, build_settings(args))
+    settings = Settings()
+    if args.data_dir:
+        settings.data_dir = args.data_dir
+    if args.host:
+        settings.app.host = args.host
+    if args.port:
+        settings.app.port = args.port
+    try:
+        launch(settings)
+    except GovqaError as exc:
+        print(f"app.py: {exc}", file=sys.stderr)
+        return 1
+    return 0
 
 
 if __name__ == "__main__":

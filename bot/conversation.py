@@ -38,7 +38,7 @@ _SMALL_TALK = re.compile(
     r"(?:\s*(?:there|bot|govqa|呀|啊|吗|呢|吧|哦|的))*",
     re.IGNORECASE,
 )
-_PIECES = re.compile(r"[\s,，。.!！?？;；:：~～、]+")
+_PIECES = re.compile(r"[,，。.!！?？;；:：~～、]+")
 
 
 def reply_language(question: str) -> str:
@@ -49,7 +49,7 @@ def reply_language(question: str) -> str:
 
 
 def is_small_talk(question: str) -> bool:
-    pieces = [p for p in _PIECES.split(question.strip()) if p]
+    pieces = [p.strip() for p in _PIECES.split(question.strip()) if p.strip()]
     return bool(pieces) and all(_SMALL_TALK.fullmatch(p) for p in pieces)
 
 
@@ -77,9 +77,8 @@ def named_slots(fresh: QueryPlan, cue: Intent | None) -> dict[str, bool]:
     }
 
 
-def _default(name: str):
-    field = QueryPlan.model_fields[name]
-    return field.get_default(call_default_factory=True)
+def _default(plan: QueryPlan, name: str):
+    return type(plan).model_fields[name].get_default(call_default_factory=True)
 
 
 def follow(fresh: QueryPlan, previous: QueryPlan | None, cue: Intent | None,
@@ -94,10 +93,10 @@ def follow(fresh: QueryPlan, previous: QueryPlan | None, cue: Intent | None,
         return Reading(plan=fresh)
     merged = previous.model_copy(deep=True)
     grouped = {f for fields in SLOTS.values() for f in fields}
-    for name in QueryPlan.model_fields:
+    for name in type(fresh).model_fields:
         if name in OWN:
             setattr(merged, name, getattr(fresh, name))
-        elif name not in grouped and getattr(fresh, name) != _default(name):
+        elif name not in grouped and getattr(fresh, name) != _default(fresh, name):
             setattr(merged, name, getattr(fresh, name))  # a field no slot knows: the new question's, when it set one
     inherited = []
     for slot, fields in SLOTS.items():
@@ -109,7 +108,6 @@ def follow(fresh: QueryPlan, previous: QueryPlan | None, cue: Intent | None,
     intent = cue if cue is not None else previous.intent
     if named["operation"]:
         merged.aggregation, merged.order, merged.diff_reverse = None, None, False  # from the new words only
-    merged.route = previous.route
     return Reading(plan=reread(merged, intent), inherited=inherited)
 
 

@@ -563,7 +563,6 @@ WORDING: dict[str, tuple[str, str]] = {
     "sub_sections": ("（{n}个小节）", "({n} sub-sections)"),
     "no_sections": ("该报告中没有找到编号章节。", "No numbered sections were found in this report."),
     "row_as_printed": ("行（原文）", "Row (as printed)"),
-    "table_name": ("表{number}", "Table {table}"),
     # column headers
     "col.office": ("单位", "Office"), "col.year": ("年份", "Year"), "col.template": ("模板", "Template"),
     "col.checks": ("勾稽核对", "Checks"), "col.failed_rules": ("不成立的规则", "Failed rules"),

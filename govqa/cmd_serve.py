@@ -1,7 +1,6 @@
 """`govqa serve [--data-dir DIR] [--host H] [--port P]`: the web app (app.py), same path as `python app.py`."""
 
 import argparse
-import logging
 import sys
 
 from govqa.errors import GovqaError
@@ -10,10 +9,8 @@ from govqa.settings import Settings
 
 def run(args: argparse.Namespace, settings: Settings) -> int:
     """Blocks until the server stops; exit status 1 when the stores or the model cannot be opened."""
-    from app import launch
+    from app import launch  # the CLI imports the app, never the other way round; launch sets up logging
 
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    logging.getLogger("httpx").setLevel(logging.WARNING)  # Gradio's calls to itself at startup
     try:
         launch(settings)
     except GovqaError as exc:

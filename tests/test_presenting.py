@@ -6,7 +6,7 @@ import hashlib
 import pytest
 
 from bot.models import Answer, Citation, QueryPlan
-from bot.presenting import (
+from web.presenting import (
     CitationContexts,
     answer_html,
     chart_kind,
@@ -19,12 +19,11 @@ from bot.presenting import (
     report_sections_html,
     report_summary_html,
     report_table,
-    safe_upload_name,
     section_for,
     series_frame,
-    store_upload,
     write_facts_csv,
 )
+from web.uploads import safe_upload_name, store_upload
 from bot.render import fact_citation
 from govqa.errors import IngestError
 from index.facts import FactStore

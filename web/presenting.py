@@ -17,12 +17,13 @@ from rapidfuzz import fuzz
 
 from bot.conversation import reply_language
 from bot.models import Answer, Citation
-from bot.render import WORDING, fmt, rule_detail, rule_text, say
+from bot.render import TABLE_SECTION, WORDING, fmt, rule_detail, rule_text, say, strip_enumerator
 from govqa.errors import GovqaError
 from index.facts import FactStore
 from index.lexical import tokenize
 from index.models import FactRecord, ReportRecord
 from parsers.models import Fact, Report, Section
+from parsers.template import all_keys
 
 STATUS_CSS = {"answered": "answered", "not_found": "not-found", "ambiguous": "ambiguous", "error": "error",
               "help": "help"}
@@ -247,7 +248,8 @@ def _context_html(citation: Citation, context: CitationContext, terms: list[str]
 def citation_card(number: int, citation: Citation, context: CitationContext, terms: list[str],
                   language: str = "en") -> str:
     """One numbered source: office · year · section, then the cell (row × column = value) or the quote."""
-    year = say("year", language, year=citation.year) if citation.year else say("year_unknown", language)
+    # the source line names the report as it is printed (2020年 · 三、…), in either language
+    year = f"{citation.year}年" if citation.year else say("year_unknown", language)
     source = (f'<span class="gq-num">{number}</span><span class="gq-src"><b>{html.escape(citation.org)}</b>'
               f' · {year} · {html.escape(citation.section)}</span>')  # fmt: skip
     if citation.key:
@@ -294,7 +296,7 @@ def error_html(message: str, language: str = "en") -> str:
             f'<div class="gq-text"><p>{html.escape(message)}</p></div></div>')
 
 
-SERIES_COLUMNS = ["report", "value"]
+SERIES_COLUMNS = ["label", "value"]  # label: a year (trend) or an office (comparison)
 
 
 def series_frame(answer: Answer) -> pd.DataFrame | None:
@@ -473,3 +475,43 @@ def write_facts_csv(frame: pd.DataFrame, path: Path) -> Path:
     return path
 
 
+
+
+# ---------------------------------------------------------------------------- page helpers
+# Column widths at 1366 px: headers stay whole words, office names and file names readable.
+REPORT_WIDTHS = ["180px", "60px", "76px", "140px", "200px", "110px", "72px", "64px", "330px"]
+FACT_WIDTHS = ["170px", "60px", "56px", "230px", "110px", "64px", "64px", "68px", "170px", "220px"]
+
+
+def language_of(accept_language: str) -> str:
+    """'zh' when the browser asks for Chinese first (Accept-Language: zh-CN,zh;q=0.9,…), else 'en'."""
+    first = (accept_language or "").split(",")[0].strip().lower()
+    return "zh" if first.startswith("zh") else "en"
+
+
+def metric_choices() -> list[tuple[str, str]]:
+    """Every table cell key as its printed labels, Chinese then English ('表三 · 本年新收政府信息公开申请数量 · 总计
+    — T3 · new requests received · total'): the list is searched in either language, and within each row the
+    总计 column comes first, so typing a row's words and Enter picks its total."""
+    rows: dict[tuple[str, str], int] = {}  # each row at its first place in template order
+    choices = []
+    for i, (key, info) in enumerate(all_keys().items()):
+        zh = f"表{TABLE_SECTION[info.table]} · {strip_enumerator(info.row_label)} · {info.col_label}"
+        en = f"{info.table} · {info.row_en} · {info.col_en}"
+        rank = (rows.setdefault((info.table, info.row), i), info.col != "total", i)
+        choices.append((rank, (f"{zh} — {en}", key)))
+    return [choice for _, choice in sorted(choices, key=lambda c: c[0])]
+
+
+def user_questions(messages: list) -> list[str]:
+    """The questions of a chat history (Gradio messages), oldest first."""
+    questions = []
+    for message in messages:
+        if not isinstance(message, dict) or message.get("role") != "user":
+            continue
+        content = message.get("content")
+        if isinstance(content, list):  # Gradio may hand back [{"type": "text", "text": …}]
+            content = " ".join(str(part.get("text", "")) for part in content if isinstance(part, dict))
+        if isinstance(content, str) and content.strip():
+            questions.append(content.strip())
+    return questions

@@ -1,7 +1,7 @@
 """The page's CSS (Gradio loads it once at launch)."""
 
 PAGE_CSS = """
-.gq-answer { font-size: 15px; line-height: 1.55; min-width: min(720px, 62vw); }
+.gq-answer { font-size: 15px; line-height: 1.55; min-width: min(600px, 44vw); max-width: 100%; }
 .gq-answer p { margin: 2px 0; }
 .gq-answer ul { margin: 2px 0 2px 1.2em; }
 .gq-status { font-size: 13px; font-weight: 700; color: #15803d; }
@@ -51,4 +51,7 @@ details.gq-section > summary { cursor: pointer; font-weight: 600; }
 .gq-sub { font-weight: 400; color: #6b7280; font-size: 13px; }
 .gq-note { font-size: 13px; color: #b45309; margin: 4px 0 0; }
 #gq-status { padding: 6px 10px; border-radius: 6px; background: var(--block-background-fill); }
+#gq-reports td, #gq-facts td { overflow-wrap: anywhere; }
+#gq-reports th, #gq-facts th { word-break: keep-all; overflow-wrap: normal; }
+#gq-new-chat { font-size: 13px; }
 """
