@@ -119,9 +119,19 @@ _V2 = [
     "INSERT INTO store_version (id, version) VALUES (1, 0)",
 ]
 
+# Facts first, vectors after: a report's facts are committed (and answer table questions) before its
+# passages are embedded. text_generation is the generation whose chunks are all in the section index;
+# a report whose text_generation differs from its generation is still being indexed for text questions.
+# Reports stored before this migration were indexed chunks-first, so they are complete.
+_V3 = [
+    "ALTER TABLE reports ADD COLUMN text_generation TEXT",
+    "UPDATE reports SET text_generation = generation",
+]
+
 MIGRATIONS: list[tuple[int, str, list[str]]] = [
     (1, "reports, sources, facts, offices; fact_values and report_t3_totals views", _V1),
     (2, "store_version: a counter bumped by every write transaction", _V2),
+    (3, "reports.text_generation: which generation's passages are in the section index", _V3),
 ]
 
 _LEDGER = """CREATE TABLE IF NOT EXISTS schema_migrations (
