@@ -12,6 +12,7 @@ own engine averages windows instead), so keep chunks under ~800 Chinese characte
 
 from __future__ import annotations
 
+import os
 import threading
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -23,10 +24,12 @@ from langchain_core.embeddings import Embeddings as LangchainEmbeddingsBase
 
 from govqa.errors import ModelError
 from govqa.settings import IndexSettings
-from index.embedding_model import ensure_default_model
+from index.embedding_model import PASSAGE_PREFIX, QUERY_PREFIX, ensure_default_model
 
 if TYPE_CHECKING:
     from sentence_transformers import SentenceTransformer
+
+    from index.onnx_model import OnnxEncoder
 
 _LOADED: dict[Path, SentenceTransformer] = {}
 _LOADING = threading.Lock()
@@ -58,19 +61,39 @@ def _open_model_folder(folder: Path) -> SentenceTransformer:
 
 
 class Embedder:
-    """Unit-length vectors for passages and questions; cosine similarity is a dot product."""
+    """Unit-length vectors for passages and questions; cosine similarity is a dot product.
+
+    Two runtimes of the same model (``settings.embedding_runtime``): the default e5 folder's int8 ONNX
+    graph (index.onnx_model; cosine ≥ 0.99 to torch's vectors, ~1.7× faster), or sentence-transformers
+    on torch, which is also what any other ``embedding_model`` folder runs on. Either way a call's texts
+    are encoded in length-sorted batches, so short passages are not padded to the longest one.
+    """
 
     def __init__(self, settings: IndexSettings):
         if settings.embedding_model:
             self.model_dir = Path(settings.embedding_model)
         else:
             self.model_dir = ensure_default_model(settings)
-        self._model = load_sentence_transformer(self.model_dir)
         self._batch_size = settings.embed_batch_size
+        self._onnx: OnnxEncoder | None = None
+        self.runtime = "torch" if settings.embedding_model else settings.embedding_runtime
+        if self.runtime == "onnx-int8":
+            from index.onnx_model import OnnxEncoder
+
+            self._onnx = OnnxEncoder(self.model_dir, _threads(settings))
+            return
+        import torch
+
+        torch.set_num_threads(_threads(settings))
+        self._model = load_sentence_transformer(self.model_dir)
         # ST always defines "document" (empty unless saved); our e5 folder saves "passage" as well.
         prompts = self._model.prompts
         self._passage_prompt = "passage" if "passage" in prompts else "document"
         self._query_prompt = "query" if "query" in prompts else None
+
+    def warm_up(self) -> None:
+        """Run the model once, so the first question does not pay for graph set-up and first allocations."""
+        self.query_matrix(["政府信息公开工作年度报告 warm-up"])
 
     @property
     def name(self) -> str:
@@ -79,6 +102,8 @@ class Embedder:
 
     @property
     def dimension(self) -> int:
+        if self._onnx is not None:
+            return self._onnx.dimension
         dimension = self._model.get_embedding_dimension()
         if dimension is None:
             raise ModelError("the model does not declare its embedding dimension", self.model_dir)
@@ -90,6 +115,8 @@ class Embedder:
         """Passages as a float32 (n, dimension) array, "passage: " prefix added."""
         if not texts:
             return np.zeros((0, self.dimension), dtype=np.float32)
+        if self._onnx is not None:
+            return self._onnx_matrix([PASSAGE_PREFIX + t for t in texts], batch_size or self._batch_size)
         return self._model.encode(
             list(texts),
             prompt_name=self._passage_prompt,
@@ -103,13 +130,29 @@ class Embedder:
         """Questions as a float32 (n, dimension) array, "query: " prefix added."""
         if not texts:
             return np.zeros((0, self.dimension), dtype=np.float32)
+        if self._onnx is not None:
+            return self._onnx_matrix([QUERY_PREFIX + t for t in texts], self._batch_size)
         return self._model.encode(
             list(texts),
             prompt_name=self._query_prompt,
             batch_size=self._batch_size,
+            show_progress_bar=False,
             convert_to_numpy=True,
             normalize_embeddings=True,
         )
+
+    def _onnx_matrix(self, texts: list[str], batch_size: int) -> np.ndarray:
+        """Encode in batches of similar token counts (as sentence-transformers does), in the callers' order."""
+        encoder = self._onnx
+        if encoder is None:
+            raise ModelError("the ONNX runtime is not loaded", self.model_dir)
+        ids = encoder.token_ids(texts)
+        order = np.argsort([-len(t) for t in ids], kind="stable")
+        out = np.empty((len(ids), encoder.dimension), dtype=np.float32)
+        for start in range(0, len(order), batch_size):
+            rows = order[start : start + batch_size]
+            out[rows] = encoder.encode_ids([ids[i] for i in rows])
+        return out
 
     def embed_passages(
         self, texts: list[str], batch_size: int | None = None, show_progress: bool = False
@@ -124,6 +167,17 @@ class Embedder:
 
     def langchain_embeddings(self) -> LangchainEmbeddings:
         return LangchainEmbeddings(self)
+
+
+def _threads(settings: IndexSettings) -> int:
+    return settings.embed_threads or os.cpu_count() or 1
+
+
+def warm_embedder(settings: IndexSettings) -> Embedder:
+    """Load the model and run it once (``serve`` calls this before taking questions); returns it for reuse."""
+    embedder = Embedder(settings)
+    embedder.warm_up()
+    return embedder
 
 
 @register_embedding_function

@@ -34,7 +34,7 @@ reports_table = sa.Table(
     sa.Column("sources", sa.Text), sa.Column("n_facts", sa.Integer), sa.Column("n_ambiguous", sa.Integer),
     sa.Column("n_missing", sa.Integer), sa.Column("checks_total", sa.Integer), sa.Column("checks_failed", sa.Integer),
     sa.Column("checks_failed_rules", sa.Text), sa.Column("warnings", sa.Text), sa.Column("report_json", sa.Text),
-    sa.Column("ingested_at", sa.Text),
+    sa.Column("ingested_at", sa.Text), sa.Column("text_generation", sa.Text),
 )  # fmt: skip
 sources_table = sa.Table(
     "report_sources", _md,
@@ -124,7 +124,7 @@ class FactStore:
         self.url = url
         self.read_only = read_only
         self.engine = create_engine(url, read_only)
-        self._generations: tuple[int, dict[str, str]] | None = None
+        self._generations: dict[bool, tuple[int, dict[str, str]]] = {}
         try:
             if read_only:
                 if pending := pending_migrations(self.engine):
@@ -169,12 +169,15 @@ class FactStore:
         office: OfficeRecord,
         generation: str | None = None,
         replaces: Iterable[str] = (),
+        text_indexed: bool = True,
     ) -> list[str]:
         """Store the report with its facts and sources in one transaction, replacing earlier versions.
 
         ``replaces`` are report ids this one supersedes (a changed file, a worse parse of the same report);
         a source moved here from a report that is left with no source removes that report too. Returns
         the ids of removed reports other than this one, whose chunks the caller deletes after the commit.
+        ``text_indexed=False``: the passages of this generation are not written yet (facts first, see
+        mark_text_indexed); by default the caller wrote them before this commit.
         """
         generation = generation or uuid4().hex
         removed = set(replaces) - {report.report_id}
@@ -182,7 +185,8 @@ class FactStore:
             for report_id in removed | {report.report_id}:
                 self._delete(conn, report_id)
             previous = self._detach_sources(conn, [s.source for s in sources])
-            conn.execute(reports_table.insert(), self._report_row(report, office, generation))
+            row = self._report_row(report, office, generation)
+            conn.execute(reports_table.insert(), {**row, "text_generation": generation if text_indexed else None})
             if report.facts:
                 conn.execute(facts_table.insert(), [self._fact_row(report.report_id, f) for f in report.facts])
             conn.execute(
@@ -194,6 +198,16 @@ class FactStore:
             self._sync_sources(conn, [report.report_id, *previous])
             self._put_office(conn, office)
         return sorted(removed)
+
+    def mark_text_indexed(self, report_id: str, generation: str) -> bool:
+        """Record that every passage of this generation is in the section index; False if it is no longer live."""
+        r = reports_table.c
+        with self._write() as conn:
+            done = conn.execute(
+                reports_table.update().where(r.report_id == report_id, r.generation == generation)
+                .values(text_generation=generation)
+            )  # fmt: skip
+        return done.rowcount > 0
 
     def add_source(self, report_id: str, source: str, sha: str) -> list[str]:
         """Record another file of a stored report; returns reports removed because this file left them."""
@@ -334,27 +348,45 @@ class FactStore:
             raise StoreError(f"no report with id {report_id}", self.url)
         return Report.model_validate_json(stored)
 
+    def text_pending(self) -> dict[str, str]:
+        """report_id → generation of the reports whose passages are not (all) in the section index yet."""
+        r = reports_table.c
+        pending = sa.or_(r.text_generation.is_(None), r.text_generation != r.generation)
+        with self._read() as conn:
+            return dict(conn.execute(sa.select(r.report_id, r.generation).where(pending)).all())
+
+    def text_pending_count(self) -> int:
+        """How many stored reports still wait for their passages to be embedded (the web app's header)."""
+        r = reports_table.c
+        pending = sa.or_(r.text_generation.is_(None), r.text_generation != r.generation)
+        with self._read() as conn:
+            return conn.execute(sa.select(sa.func.count()).select_from(reports_table).where(pending)).scalar_one()
+
     def version(self) -> int:
         """A number that changes with every committed write (by any process): cheap change detection."""
         with self._read() as conn:
             return conn.execute(_STORE_VERSION).scalar_one()
 
-    def generations(self, report_ids: Iterable[str] | None = None) -> dict[str, str]:
+    def generations(self, report_ids: Iterable[str] | None = None, searchable: bool = False) -> dict[str, str]:
         """report_id → generation of its chunks in the section index, for the reports that exist now.
 
-        The full map is cached until the store's version changes; callers must not modify it."""
-        query = sa.select(reports_table.c.report_id, reports_table.c.generation)
+        ``searchable``: only reports whose passages are all indexed (facts are stored first, vectors after).
+        The full maps are cached until the store's version changes; callers must not modify them."""
+        r = reports_table.c
+        query = sa.select(r.report_id, r.generation)
+        if searchable:
+            query = query.where(r.text_generation == r.generation)
         if report_ids is not None:
             with self._read() as conn:
-                return dict(conn.execute(query.where(reports_table.c.report_id.in_(list(report_ids)))).all())
+                return dict(conn.execute(query.where(r.report_id.in_(list(report_ids)))).all())
         with self._read() as conn:
             # the version first: a write landing in between only makes the next call re-read
             version = conn.execute(_STORE_VERSION).scalar_one()
-            cached = self._generations
+            cached = self._generations.get(searchable)
             if cached is not None and cached[0] == version:
                 return cached[1]
             live = dict(conn.execute(query).all())
-        self._generations = (version, live)
+        self._generations[searchable] = (version, live)
         return live
 
     def _records(self, where) -> list[ReportRecord]:

@@ -126,10 +126,20 @@ _V3 = [
     "ALTER TABLE facts ADD COLUMN printed_unit TEXT",
 ]
 
+# Facts first, vectors after: a report's facts are committed (and answer table questions) before its
+# passages are embedded. text_generation is the generation whose chunks are all in the section index;
+# a report whose text_generation differs from its generation is still being indexed for text questions.
+# Reports stored before this migration were indexed chunks-first, so they are complete.
+_V4 = [
+    "ALTER TABLE reports ADD COLUMN text_generation TEXT",
+    "UPDATE reports SET text_generation = generation",
+]
+
 MIGRATIONS: list[tuple[int, str, list[str]]] = [
     (1, "reports, sources, facts, offices; fact_values and report_t3_totals views", _V1),
     (2, "store_version: a counter bumped by every write transaction", _V2),
     (3, "facts.unit and facts.printed_unit: the unit of money cells, as stored and as printed", _V3),
+    (4, "reports.text_generation: which generation's passages are in the section index", _V4),
 ]
 
 _LEDGER = """CREATE TABLE IF NOT EXISTS schema_migrations (

@@ -5,6 +5,7 @@ which report is live, so chunks written by an ingest that did not commit, or lef
 report, are never returned and are deleted at the next ingest (``remove_orphans``).
 """
 
+import hashlib
 import threading
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal
@@ -12,9 +13,9 @@ from urllib.parse import urlparse
 from uuid import uuid4
 
 import chromadb
+import numpy as np
 from chromadb.config import Settings as ChromaSettings
 from chromadb.errors import ChromaError
-from tqdm import tqdm
 
 from govqa.errors import IngestError, StoreError
 from govqa.settings import Settings
@@ -50,8 +51,8 @@ def chroma_client(settings: Settings):
         raise StoreError(f"cannot open the section index: {exc}", url or settings.chroma_path) from exc
 
 
-def _where(orgs: list[str] | None, years: list[int] | None) -> dict | None:
-    clauses: list[dict] = []
+def _where(orgs: list[str] | None, years: list[int] | None, kinds: list[str] | None = None) -> dict | None:
+    clauses: list[dict] = [{"kind": {"$in": kinds}}] if kinds is not None else []
     if orgs is not None:
         clauses.append({"org": {"$in": list(orgs)}})
     if years is not None:
@@ -59,6 +60,14 @@ def _where(orgs: list[str] | None, years: list[int] | None) -> dict | None:
     if len(clauses) > 1:
         return {"$and": clauses}
     return clauses[0] if clauses else None
+
+
+def _unembedded_vector(chunk_id: str, dimension: int) -> list[float]:
+    """A unit vector fixed by the chunk id: distinct for every chunk (an HNSW graph degrades on many equal
+    points) and unrelated to any text, for passages that dense search is never asked to return."""
+    seed = int.from_bytes(hashlib.blake2b(chunk_id.encode("utf-8"), digest_size=8).digest(), "little")
+    vector = np.random.default_rng(seed).standard_normal(dimension)
+    return [float(x) for x in vector / np.linalg.norm(vector)]
 
 
 def _metadata(chunk: Chunk, generation: str) -> dict:
@@ -118,32 +127,52 @@ class SectionIndex:
     def add_report(self, report: Report, generation: str | None = None, text: str | None = None) -> int:
         """Chunk, embed and store the report's passages under this generation; returns the chunk count.
 
-        ``text`` is the report text the parser read; with it the chunks' spans are exact.
+        ``text`` is the report text the parser read; with it the chunks' spans are exact. (Ingest goes
+        through index.text_indexing instead, which embeds several reports' passages together.)
         """
         generation = generation or uuid4().hex
         chunks = chunk_report(report, self.settings.index.max_chunk_chars, text)
         if not chunks:
             return 0
-        texts = [embedding_text(c) for c in chunks]
-        size = self.settings.index.embed_batch_size
-        vectors: list = []
-        batches = range(0, len(texts), size)
-        for i in tqdm(batches, desc="embedding", unit="batch", leave=False, disable=not self.show_progress):
-            vectors += self.embedder.embed_passages(texts[i : i + size], batch_size=size, show_progress=False)
+        self.write_chunks(report.report_id, chunks, self.passage_vectors(chunks), generation, report.source)
+        return len(chunks)
+
+    def passage_vectors(self, chunks: list[Chunk]) -> list[list[float]]:
+        """One vector per chunk: narrative passages (and tables when ``embed_tables``) through the model.
+
+        Table passages are otherwise found by BM25 alone (their numbers are answered from SQL); Chroma
+        still needs a vector to store them, so each gets a fixed pseudo-random unit vector of its own,
+        and dense search never returns table chunks (see ``_dense``).
+        """
+        embed = [i for i, c in enumerate(chunks) if self._embeds(c)]
+        matrix = self.embedder.passage_matrix([embedding_text(chunks[i]) for i in embed])
+        vectors: list[list[float]] = [[] for _ in chunks]
+        for row, i in enumerate(embed):
+            vectors[i] = [float(x) for x in matrix[row]]
+        for i, chunk in enumerate(chunks):
+            if not vectors[i]:
+                vectors[i] = _unembedded_vector(chunk.chunk_id, matrix.shape[1] or self.embedder.dimension)
+        return vectors
+
+    def _embeds(self, chunk: Chunk) -> bool:
+        return chunk.kind == "narrative" or self.settings.index.embed_tables
+
+    def write_chunks(self, report_id: str, chunks: list[Chunk], vectors: list[list[float]], generation: str,
+                     source: str | None = None) -> None:  # fmt: skip
+        """Upsert one report's chunks with their vectors under ``generation``."""
         step = self.client.get_max_batch_size()
         try:
             for i in range(0, len(chunks), step):
                 part = chunks[i : i + step]
                 self.collection.upsert(
                     ids=[f"{c.chunk_id}@{generation}" for c in part],
-                    embeddings=[list(map(float, v)) for v in vectors[i : i + step]],
+                    embeddings=vectors[i : i + step],
                     documents=[c.text for c in part],
                     metadatas=[_metadata(c, generation) for c in part],
                 )
         except (ChromaError, ValueError) as exc:
-            raise IngestError(f"writing chunks to the section index failed: {exc}", report.source) from exc
+            raise IngestError(f"writing chunks of {report_id} to the section index failed: {exc}", source) from exc
         self._lexical = None
-        return len(chunks)
 
     def delete_report(self, report_id: str, keep_generation: str | None = None) -> None:
         """Delete the report's chunks (all, or all but those of keep_generation)."""
@@ -232,7 +261,7 @@ class SectionIndex:
         """The k best live passages for the query within the given offices and years."""
         if mode not in ("dense", "lexical", "fused"):
             raise StoreError(f"unknown retrieval mode {mode!r}: use dense, lexical or fused")
-        live = self.facts.generations()
+        live = self.facts.generations(searchable=True)  # a report still being embedded is not searched yet
         pool = max(4 * k, 20)
         dense = self._dense(query, orgs, years, pool, live) if mode != "lexical" else []
         lexical = self._lexical_search(query, orgs, years, pool, live) if mode != "dense" else []
@@ -240,10 +269,13 @@ class SectionIndex:
 
     def _dense(self, query: str, orgs, years, n: int, live: dict[str, str]) -> list[Chunk]:
         vector = [float(x) for x in self.embedder.embed_query(query)]
+        # Table passages without a real vector must never be ranked by one (turning embed_tables on needs --rebuild).
+        kinds = None if self.settings.index.embed_tables else ["narrative"]
         try:
             got = self.collection.query(
-                query_embeddings=[vector], n_results=n, where=_where(orgs, years), include=["documents", "metadatas"]
-            )
+                query_embeddings=[vector], n_results=n, where=_where(orgs, years, kinds),
+                include=["documents", "metadatas"],
+            )  # fmt: skip
         except (ChromaError, ValueError) as exc:
             raise StoreError(f"dense search failed: {exc}", self.settings.chroma_path) from exc
         return [
