@@ -16,7 +16,7 @@ from parsers.template import (AMOUNT, T2_COLUMNS, T3_COLUMNS, T3_RESULT_ROWS, T4
 _MAX_COMBINATIONS = 20_000
 _COUNTS7 = [CellSpec()] * 7
 # A money unit printed in a header or after a row label: （单位：元）, （万元）, 金额(亿元).
-_HEADER_UNIT = re.compile(r"[（(][^（）()]{0,8}?(亿元|万元|元)[^（）()]{0,12}[）)]")
+_HEADER_UNIT = re.compile(r"[（(][^（）()]{0,8}?(亿元|万元|元)[^（）()]{0,12}[）)]|单\s*位\s*[:：]\s*(亿元|万元|元)")
 _LABEL_UNIT = re.compile(r"^\s*[（(]\s*(?:单\s*位\s*[:：]\s*)?(亿元|万元|元)\s*[）)]")
 
 
@@ -195,7 +195,7 @@ def _printed_unit(text: str, t2_start: int, loc: LocatedRow, region: str) -> str
         return label.group(1)
     group = text.rfind("第二十条", t2_start, loc.start)
     header = text[max(group, t2_start):loc.start]
-    units = _HEADER_UNIT.findall(header)
+    units = [a or b for a, b in _HEADER_UNIT.findall(header)]
     return units[-1] if units else None
 
 
