@@ -103,6 +103,7 @@ def fits(piece: str, spec: CellSpec, printed_unit: str | None = None) -> bool:
 class _Token:
     number: str  # digits, maybe a sign and decimals; "" for a blank mark
     unit: str | None = None
+    dashes: int = 1  # a blank mark: how many dashes in a row (— or —— is one blank cell; ———— may be two)
 
 
 def tokens_of(region: str) -> list[_Token]:
@@ -111,7 +112,7 @@ def tokens_of(region: str) -> list[_Token]:
     for m in _TOKEN.finditer(normalise(_NOTE.sub(" ", region))):
         text, unit = m.group(0), m.group(1)
         if not re.search(r"\d", text):
-            out.append(_Token(""))
+            out.append(_Token("", dashes=len(text) if text.startswith("—") else 1))
         else:
             out.append(_Token(text[: len(text) - len(unit)] if unit else text, unit))
     return out
@@ -248,8 +249,10 @@ def _cuts(tokens: list[_Token], specs: list[CellSpec], limit: int, leftover: boo
         if t == len(tokens) or n - len(acc) < len(tokens) - t and not leftover:
             return
         tok = tokens[t]
-        if not tok.number:  # a blank mark is one blank cell
-            yield from walk(t + 1, 0, acc + [("", None)])
+        if not tok.number:  # each — or —— of a run of dashes is one blank cell
+            for cells in range((tok.dashes + 1) // 2, tok.dashes + 1):
+                if len(acc) + cells <= n:
+                    yield from walk(t + 1, 0, acc + [("", None)] * cells)
             return
         for end in range(pos + 1, len(tok.number) + 1):
             piece = tok.number[pos:end]
