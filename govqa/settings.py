@@ -5,6 +5,7 @@ Nested parts use ``__`` in variable names, e.g. ``GOVQA_INDEX__CHROMA_URL``.
 """
 
 from pathlib import Path
+from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -42,7 +43,7 @@ class IndexSettings(BaseModel):
     max_chunk_chars: int = Field(
         700, description="Sections longer than this are split further (the model reads 512 tokens, ~0.6 per CJK char)."
     )
-    retrieval: str = Field("fused", description="Retriever used by the bot: dense, lexical or fused.")
+    retrieval: Literal["dense", "lexical", "fused"] = Field("fused", description="Retriever used by the bot: dense, lexical or fused.")
     lexical_cache: bool = Field(
         True, description="Keep BM25 tokens in bm25-tokens-<collection>.npz in the data dir, so that a restart "
         "re-tokenizes only reports ingested since (about a minute saved per 10,000 reports).",

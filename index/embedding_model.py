@@ -323,7 +323,9 @@ def _normalizer(vocabulary: PieceVocabulary):
     )
     if len(shielded) > len(_PLACEHOLDERS):
         raise ModelError(f"{len(shielded)} vocabulary characters need shielding from NFKC; at most 32 supported")
-    steps = [normalizers.Replace(Regex(_char_class(chars)), out) for out, chars in sorted(by_output.items())]
+    steps: list[normalizers.Normalizer] = [
+        normalizers.Replace(Regex(_char_class(chars)), out) for out, chars in sorted(by_output.items())
+    ]
     steps += [normalizers.Replace(c, p) for c, p in zip(shielded, _PLACEHOLDERS)]
     steps.append(normalizers.NFKC())
     steps += [normalizers.Replace(p, c) for c, p in zip(shielded, _PLACEHOLDERS)]

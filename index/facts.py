@@ -6,7 +6,7 @@ and bound parameters — no SQL is ever assembled from user text.
 """
 
 import json
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from decimal import Decimal
@@ -57,7 +57,9 @@ offices_table = sa.Table(
 )  # fmt: skip
 
 _STORE_VERSION = sa.text("SELECT version FROM store_version WHERE id = 1")
-_AGGREGATES = {"sum": sa.func.sum, "max": sa.func.max, "min": sa.func.min, "avg": sa.func.avg}
+_AGGREGATES: dict[str, Callable[..., sa.ColumnElement]] = {
+    "sum": sa.func.sum, "max": sa.func.max, "min": sa.func.min, "avg": sa.func.avg,
+}
 
 
 def _dumps(value) -> str:

@@ -25,13 +25,13 @@ from index.facts import FactStore
 from index.models import ReportRecord, SourceFile
 from index.offices import is_government_office, office_record
 from index.sections import SectionIndex
+from parsers.formats import accepted_text, is_supported
 from parsers.models import Report
 
 if TYPE_CHECKING:
     from index.embeddings import Embedder
     from parsers.report import ReportParser
 
-SUPPORTED_SUFFIXES = (".txt", ".md", ".html", ".htm", ".pdf", ".docx")
 Status = Literal["ingested", "unchanged", "replaced", "duplicate", "skipped", "failed"]
 STATUSES: tuple[Status, ...] = ("ingested", "unchanged", "replaced", "duplicate", "skipped", "failed")
 
@@ -60,12 +60,6 @@ class IngestSummary(BaseModel):
         return [r for r in self.results if r.status == "failed"]
 
 
-def parse_quality(report: Report) -> tuple[int, int]:
-    """Same ordering as ReportRecord.parse_quality: fewer ambiguous/missing cells, then more facts."""
-    doubtful = sum(1 for f in report.facts if f.status in ("ambiguous", "missing"))
-    return (doubtful, -sum(1 for f in report.facts if f.status != "missing"))
-
-
 def find_report_files(paths: list[Path]) -> tuple[list[Path], list[FileResult]]:
     """Files to ingest under the given files and folders (recursive, hidden entries skipped), and the
     paths that cannot be ingested at all."""
@@ -75,13 +69,13 @@ def find_report_files(paths: list[Path]) -> tuple[list[Path], list[FileResult]]:
         if path.is_dir():
             files += sorted(
                 p for p in path.rglob("*")
-                if p.is_file() and p.suffix.lower() in SUPPORTED_SUFFIXES
+                if p.is_file() and is_supported(p.suffix)
                 and not any(part.startswith(".") for part in p.relative_to(path).parts)
             )  # fmt: skip
-        elif path.is_file() and path.suffix.lower() in SUPPORTED_SUFFIXES:
+        elif path.is_file() and is_supported(path.suffix):
             files.append(path)
         elif path.is_file():
-            reason = f"unsupported file type {path.suffix or '(none)'}; accepted: {' '.join(SUPPORTED_SUFFIXES)}"
+            reason = f"unsupported file type {path.suffix or '(none)'}; accepted: {accepted_text()}"
             problems.append(FileResult(path=str(path), status="failed", reason=reason))
         else:
             problems.append(FileResult(path=str(path), status="failed", reason="no such file or folder"))
@@ -98,7 +92,6 @@ class Ingestor:
         self.progress = progress
         self.facts = FactStore.from_settings(settings)
         self._embedder = embedder
-        self._given_parser = parser
         self._parser = parser
         self._index: SectionIndex | None = None
 
@@ -199,24 +192,14 @@ class Ingestor:
         return self._result(path, "ingested", report, chunks=chunks)
 
     def _parse(self, path: Path) -> tuple[Report, str | None]:
-        """The report and the text it was parsed from (chunk spans point into that text).
-
-        Same steps as ReportParser.parse, kept apart so the text is not read twice.
-        """
-        if self._given_parser is not None:
-            return self._given_parser.parse(path), None
-        from parsers.reading import read_document
-
+        """The report and the text it was parsed from (chunk spans point into that text), read once."""
         try:
-            doc = read_document(path, self.settings.parsing)
-            report = self.parser.parse_text(
-                doc.text, source=str(path), title_hint=doc.title_hint, page_headers=doc.page_headers
-            )
+            report = self.parser.parse(path)
         except GovqaError:
             raise
         except Exception as exc:  # a PDF/DOCX library choking on one file must not stop the other files
             raise ParseError(f"cannot parse ({type(exc).__name__}: {exc})", path) from exc
-        return report, doc.text
+        return report, report.text or None
 
     def _twin(self, report: Report) -> ReportRecord | None:
         """The stored report this one is a copy of: same content id, or same office and (known) year."""
@@ -228,7 +211,7 @@ class Ingestor:
     def _store_duplicate(self, path: Path, report: Report, text: str | None, this: SourceFile,
                          twin: ReportRecord) -> FileResult:  # fmt: skip
         others = ", ".join(twin.sources)
-        if parse_quality(report) < twin.parse_quality:
+        if report.parse_quality < twin.parse_quality:
             sources = [*self.facts.sources(twin.report_id), this]
             chunks = self._commit(report, text, sources, [twin.report_id])
             reason = f"same report as {others}; this parse kept (fewer doubtful cells or more facts)"

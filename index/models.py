@@ -4,7 +4,7 @@ from typing import Literal
 
 from pydantic import BaseModel, Field
 
-from parsers.models import Number
+from parsers.models import FactStatus, Number, TableKey, TemplateVersion, quality_key
 
 
 class Chunk(BaseModel):
@@ -43,7 +43,7 @@ class ReportRecord(BaseModel):
     report_id: str
     org: str
     year: int | None
-    template: str
+    template: TemplateVersion
     title: str
     sources: list[str]
     region: list[str] = Field(default_factory=list)
@@ -55,8 +55,8 @@ class ReportRecord(BaseModel):
 
     @property
     def parse_quality(self) -> tuple[int, int]:
-        """Sort key of competing parses of one report (lower is better): fewer doubtful cells, then more facts."""
-        return (self.n_ambiguous + self.n_missing, -self.n_facts)
+        """Sort key of competing parses of one report, the same as Report.parse_quality."""
+        return quality_key(self.n_ambiguous + self.n_missing, self.n_facts)
 
 
 class SourceFile(BaseModel):
@@ -73,14 +73,14 @@ class FactRecord(BaseModel):
     year: int | None
     title: str
     key: str
-    table: str
+    table: TableKey
     row: str
     col: str
     value: Number | None
     raw: str
     label: str
     col_label: str
-    status: str
+    status: FactStatus
     candidates: list[Number] = Field(default_factory=list)
     span: tuple[int, int] | None = None
     line: int | None = None

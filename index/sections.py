@@ -51,7 +51,7 @@ def chroma_client(settings: Settings):
 
 
 def _where(orgs: list[str] | None, years: list[int] | None) -> dict | None:
-    clauses = []
+    clauses: list[dict] = []
     if orgs is not None:
         clauses.append({"org": {"$in": list(orgs)}})
     if years is not None:
@@ -290,6 +290,8 @@ class SectionIndex:
         # a few reports by id; most of them by reading everything (a huge $in list is slower than a full read)
         where = {"report_id": {"$in": report_ids}} if len(report_ids) <= len(live) // 2 else None
         out: dict[str, ReportTokens] = {}
+        if self._tokens is None:
+            raise StoreError("the BM25 token cache must be opened before reading tokens", self.settings.data_dir)
         for chroma_id, meta, doc in self._all(["metadatas", "documents"], where):
             rid = meta["report_id"]
             if rid in wanted and live.get(rid) == meta["generation"]:

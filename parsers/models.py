@@ -4,6 +4,10 @@ from typing import Literal
 
 from pydantic import BaseModel, Field
 
+TableKey = Literal["T2", "T3", "T4"]
+FactStatus = Literal["ok", "blank", "ambiguous", "missing"]
+TemplateVersion = Literal["v2019", "v2021", "pre2019", "unknown"]
+
 Number = int | float
 
 
@@ -18,7 +22,7 @@ class Section(BaseModel):
 
 class Fact(BaseModel):
     key: str = Field(description="Canonical key, e.g. T3/new_requests/total.")
-    table: Literal["T2", "T3", "T4"]
+    table: TableKey
     row: str
     col: str
     value: Number | None = Field(description="The number; null for a blank or ambiguous cell.")
@@ -27,7 +31,7 @@ class Fact(BaseModel):
     col_label: str = Field(description="Canonical column label.")
     span: tuple[int, int] | None = Field(None, description="Character span of the row in the report text.")
     line: int | None = Field(None, description="1-based line of the row in the report text.")
-    status: Literal["ok", "blank", "ambiguous", "missing"] = "ok"
+    status: FactStatus = "ok"
     candidates: list[Number] = Field(default_factory=list, description="Possible values of an ambiguous cell.")
     kind: Literal["count", "amount", "signed"] = Field("count", description="The template's kind of the cell.")
     unit: str | None = Field(None, description="Unit of value: the template's 万元 for money, none for counts.")
@@ -36,6 +40,11 @@ class Fact(BaseModel):
     split: Literal["", "by_arithmetic", "by_kinds"] = Field(
         "", description="Cut from run-together digits, not read from its own cell: by_arithmetic when the only "
                         "cut satisfying its row's own rule, by_kinds when only the cells' kinds chose it.")
+
+
+def quality_key(doubtful: int, facts: int) -> tuple[int, int]:
+    """How two parses of one report are ranked (lower is better): fewer ambiguous or missing cells, then more facts."""
+    return (doubtful, -facts)
 
 
 class Check(BaseModel):
@@ -52,11 +61,15 @@ class Report(BaseModel):
     org: str = Field(description="Full issuing office.")
     region: list[str] = Field(default_factory=list, description="Region chain where known: province, city, county.")
     year: int | None
-    template: Literal["v2019", "v2021", "pre2019", "unknown"]
+    template: TemplateVersion
     sections: list[Section] = Field(default_factory=list)
     facts: list[Fact] = Field(default_factory=list)
     checks: list[Check] = Field(default_factory=list)
     warnings: list[str] = Field(default_factory=list)
+    text: str = Field(
+        "", exclude=True, repr=False,
+        description="The text the parser read (section and fact spans point into it); not serialised.",
+    )
 
     def fact(self, key: str) -> Fact | None:
         return next((f for f in self.facts if f.key == key), None)
@@ -64,6 +77,12 @@ class Report(BaseModel):
     def value(self, key: str) -> Number | None:
         fact = self.fact(key)
         return fact.value if fact else None
+
+    @property
+    def parse_quality(self) -> tuple[int, int]:
+        """Sort key of competing parses of one report (lower is better); see quality_key."""
+        doubtful = sum(1 for f in self.facts if f.status in ("ambiguous", "missing"))
+        return quality_key(doubtful, sum(1 for f in self.facts if f.status != "missing"))
 
     @property
     def checks_failed(self) -> list[Check]:

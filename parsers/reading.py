@@ -19,7 +19,6 @@ import zipfile
 from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Literal
 
 import charset_normalizer
 import docx
@@ -35,12 +34,10 @@ from pydantic import BaseModel, Field
 
 from govqa.errors import ParseError
 from govqa.settings import ParsingSettings
+from parsers.formats import FORMATS, SUFFIX_KIND, Kind, accepted_text
 
-Kind = Literal["txt", "md", "html", "pdf", "docx"]
-EXTENSIONS: dict[str, Kind] = {
-    ".txt": "txt", ".text": "txt", ".md": "md", ".markdown": "md", ".html": "html", ".htm": "html",
-    ".shtml": "html", ".xhtml": "html", ".pdf": "pdf", ".docx": "docx",
-}
+# The suffixes and kinds live in parsers/formats.py; this module has one reader per kind (see _READERS).
+EXTENSIONS = SUFFIX_KIND
 
 
 class Document(BaseModel):
@@ -70,8 +67,7 @@ def _kind_of(path: Path) -> Kind:
     if suffix == ".doc":
         raise ParseError("old binary Word .doc files are not supported; save it as .docx", path)
     if suffix not in EXTENSIONS:
-        known = ", ".join(sorted(EXTENSIONS))
-        raise ParseError(f"unsupported file type '{suffix or '(no extension)'}'; expected one of {known}", path)
+        raise ParseError(f"unsupported file type '{suffix or '(no extension)'}'; expected one of {accepted_text()}", path)
     return EXTENSIONS[suffix]
 
 
@@ -247,8 +243,9 @@ def _read_html(path: Path, data: bytes) -> Document:
 
 def _html_title(soup: BeautifulSoup) -> str | None:
     meta = soup.find("meta", attrs={"name": re.compile(r"^articletitle$", re.I)})
-    if meta and _clean_inline(meta.get("content", "")):
-        return _clean_inline(meta["content"])
+    content = meta.get("content") if isinstance(meta, Tag) else None
+    if isinstance(content, str) and _clean_inline(content):
+        return _clean_inline(content)
     h1s = [_clean_inline(h.get_text()) for h in soup.find_all("h1")]
     titled = [h for h in h1s if "报告" in h]
     if titled:
@@ -308,6 +305,8 @@ def _html_lines(root: Tag) -> list[str]:
             if isinstance(child, NavigableString):
                 if not isinstance(child, _SKIPPED_STRINGS):
                     buffer.append(str(child))
+            elif not isinstance(child, Tag):
+                continue  # comments, doctypes and other non-element nodes carry no report text
             elif child.name == "table":
                 flush()
                 lines.extend(_html_table_rows(child))
@@ -423,7 +422,8 @@ def _cid_share(text: str) -> float:
 
 
 def _pdf_page_lines(page, page_no: int) -> list[_PdfLine]:
-    rows, cell_boxes = [], []
+    rows: list[tuple[tuple, tuple, list]] = []
+    cell_boxes: list[tuple] = []
     for table in page.find_tables():
         width = table.bbox[2] - table.bbox[0]
         for row, texts in zip(table.rows, table.extract()):
@@ -444,9 +444,9 @@ def _pdf_page_lines(page, page_no: int) -> list[_PdfLine]:
             line.text = text
             lines.append(line)
     for bbox, _, cells in rows:
-        text = _row_line([_clean_cell(text) for _, text in sorted(cells, key=lambda c: c[0])])
-        if text is not None:
-            lines.append(_PdfLine(page_no, bbox[1], bbox[3], bbox[0], bbox[2], 0.0, text, is_row=True))
+        row_text = _row_line([_clean_cell(cell) for _, cell in sorted(cells, key=lambda c: c[0])])
+        if row_text is not None:
+            lines.append(_PdfLine(page_no, bbox[1], bbox[3], bbox[0], bbox[2], 0.0, row_text, is_row=True))
     return sorted(lines, key=lambda line: (round(line.top), line.x0))
 
 
@@ -468,7 +468,7 @@ def _running_lines(pages: list[list[_PdfLine]], heights: list[float]) -> set[int
         for line in text_lines[:2] + text_lines[-2:]:
             if line.bottom < 0.12 * height or line.top > 0.88 * height:
                 edge.append((line, re.sub(r"\d+", "#", re.sub(r"\s+", "", line.text))))
-    pages_with = Counter()
+    pages_with: Counter[str] = Counter()
     for key in {(line.page, key) for line, key in edge}:
         pages_with[key[1]] += 1
     needed = max(2, (len(pages) + 1) // 2)
@@ -531,3 +531,5 @@ def _pdf_title(meta_title: str | None, lines: list[_PdfLine]) -> str | None:
 
 
 _READERS = {"txt": _read_txt, "md": _read_md, "html": _read_html, "pdf": _read_pdf, "docx": _read_docx}
+if set(_READERS) != {f.kind for f in FORMATS}:  # a format registered without a reader is a programming error
+    raise RuntimeError("parsers/formats.py and parsers/reading.py disagree on the readable kinds")

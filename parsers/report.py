@@ -61,7 +61,7 @@ class ReportParser:
         warnings.extend(revalidate(facts, checks))
         return Report(report_id=report_id_for(text), source=source, title=title, org=org,
                       region=region_chain(org), year=year, template=template, sections=sections, facts=facts,
-                      checks=checks, warnings=warnings)
+                      checks=checks, warnings=warnings, text=text)
 
     def _tables(self, text: str, sections, template: str):
         limit = self.settings.max_segmentations

@@ -17,7 +17,6 @@ from bot.service import QuestionAnswerer
 from govqa.settings import Settings
 from index.facts import FactStore
 from index.sections import SectionIndex
-from index.sql_guard import run_select
 from parsers.synthetic import make_report, write_corpus
 from tests.test_facts import make_report as yichuan_2020
 from tests.test_facts import (
@@ -76,7 +75,9 @@ def test_read_only_postgresql_store_refuses_writes_and_runs_guarded_selects(post
     reader = FactStore(postgres_store.url, read_only=True)
     with pytest.raises(sa.exc.InternalError, match="read-only transaction"), reader.engine.connect() as conn:
         conn.execute(sa.text("DELETE FROM facts"))
-    rows = run_select(reader, f"SELECT org, year, value FROM fact_values WHERE key = '{NEW_REQUESTS}'")
+    with reader.engine.connect() as conn:
+        query = sa.text("SELECT org, year, value FROM fact_values WHERE key = :key")
+        rows = [dict(r._mapping) for r in conn.execute(query, {"key": NEW_REQUESTS})]
     assert rows == [{"org": "伊川县人民政府", "year": 2020, "value": 27}]
     assert reader.counts()["facts"] > 0
     reader.close()

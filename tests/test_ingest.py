@@ -275,10 +275,10 @@ def corpus_ingest(tmp_path_factory, corpus):
 def test_corpus_ingests_every_file_and_keeps_html_copies_once(corpus_ingest):
     _, ingestor, summary = corpus_ingest
     assert summary.failed == []
-    # 30 reports files (5 seeds + 25 raw, three of them .html copies of a .txt) and SOURCES.md.
-    assert summary.counts == {"ingested": 27, "unchanged": 0, "replaced": 0, "duplicate": 3, "skipped": 1, "failed": 0}
+    # 75 report files (5 seeds + 70 raw, twelve of them .html copies of a .txt: 63 reports) and SOURCES.md.
+    assert summary.counts == {"ingested": 63, "unchanged": 0, "replaced": 0, "duplicate": 12, "skipped": 1, "failed": 0}
     assert [Path(r.path).name for r in summary.results if r.status == "skipped"] == ["SOURCES.md"]
-    assert len(ingestor.facts.reports()) == 27
+    assert len(ingestor.facts.reports()) == 63
     pingtan_2020 = ingestor.facts.find_report("平潭综合实验区", 2020)
     assert pingtan_2020 is not None
     assert sorted(Path(s).name for s in pingtan_2020.sources) == [
@@ -292,7 +292,7 @@ def test_corpus_second_run_is_all_unchanged_in_seconds(corpus_ingest, corpus):
     started = time.perf_counter()
     again = Ingestor(settings, progress=False).ingest_paths([corpus])
     assert time.perf_counter() - started < 10
-    assert again.counts["unchanged"] == 30 and again.counts["skipped"] == 1 and len(again.results) == 31
+    assert again.counts["unchanged"] == 75 and again.counts["skipped"] == 1 and len(again.results) == 76
 
 
 @pytest.mark.slow

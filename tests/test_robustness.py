@@ -28,12 +28,11 @@ from reportlab.pdfgen import canvas
 
 from bot.presenting import store_upload
 from bot.service import QuestionAnswerer
-from govqa.errors import IngestError, StoreError
+from govqa.errors import IngestError
 from govqa.settings import Settings
 from index.facts import FactStore
 from index.ingest import Ingestor
 from index.sections import SectionIndex
-from index.sql_guard import ALLOWED_TABLES, UnsafeSQLError, run_select, validate_select
 from parsers.synthetic import make_report, render, write_corpus
 
 REPO = Path(__file__).resolve().parents[1]
@@ -275,57 +274,7 @@ def test_kill_9_during_an_ingest_leaves_a_usable_index_and_a_rerun_completes(tmp
     rerun.close()
 
 
-# ------------------------------------------------------------------ SQL guard (for SQL a language model proposes)
-@pytest.mark.parametrize(
-    ("sql", "why"),
-    [
-        ("DROP TABLE facts", "only a single SELECT"),
-        ("SELECT * FROM facts; DROP TABLE facts", "semicolon"),
-        ("SELECT * FROM facts;", "semicolon"),
-        ("PRAGMA table_info(facts)", "only a single SELECT"),
-        ("ATTACH DATABASE '/tmp/x.db' AS x", "only a single SELECT"),
-        ("DELETE FROM facts WHERE 1=1", "only a single SELECT"),
-        ("UPDATE facts SET value = 0", "only a single SELECT"),
-        ("INSERT INTO facts (key) VALUES ('x')", "only a single SELECT"),
-        ("SELECT * FROM sqlite_master", "table sqlite_master is not allowed"),
-        ("SELECT * FROM schema_migrations", "table schema_migrations is not allowed"),
-        ("SELECT load_extension('/tmp/evil.so')", "function load_extension is not allowed"),
-        ("SELECT * FROM facts WHERE key IN (SELECT name FROM pragma_table_info('facts'))", "not allowed"),
-        ("WITH x AS (DELETE FROM facts RETURNING *) SELECT * FROM x", ""),
-        ("SELECT * FROM facts -- ignore the rest", "comment"),
-        ("SELECT * FROM facts /* hi */", "comment"),
-        ("", "empty"),
-        ("SELEC * FROM facts", ""),
-        ("SELECT * FROM facts UNION SELECT * FROM reports", "only a single SELECT"),
-        ("SELECT * FROM main.facts", "schema-qualified"),
-    ],
-)
-def test_sql_guard_refuses_everything_but_one_select_over_allowed_tables(sql, why):
-    with pytest.raises(UnsafeSQLError) as caught:
-        validate_select(sql)
-    assert why in caught.value.reason
-
-
-@pytest.mark.parametrize(
-    "sql",
-    [
-        "SELECT org, year, value FROM fact_values WHERE key = 'T3/new_requests/total' ORDER BY value DESC",
-        "SELECT r.org, SUM(f.value) AS total FROM facts f JOIN reports r ON r.report_id = f.report_id GROUP BY r.org",
-        "WITH t AS (SELECT * FROM report_t3_totals) SELECT org, new_requests FROM t WHERE year = 2020",
-        "select count(*) from offices",
-    ],
-)
-def test_sql_guard_accepts_a_select_over_allowed_tables_and_adds_a_row_limit(sql):
-    checked = validate_select(sql)
-    assert checked.upper().startswith(("SELECT", "WITH")) and "LIMIT 1000" in checked.upper()
-
-
-def test_sql_guard_keeps_a_smaller_limit_and_lists_its_tables():
-    assert validate_select("SELECT * FROM facts LIMIT 5").endswith("LIMIT 5")
-    assert {"facts", "reports", "offices", "fact_values", "report_t3_totals"} <= ALLOWED_TABLES
-    assert "schema_migrations" not in ALLOWED_TABLES
-
-
+# ------------------------------------------------------------------ the read-only fact store
 @pytest.fixture
 def stored_store(settings):
     from tests.test_facts import make_report as fact_report
@@ -339,33 +288,7 @@ def stored_store(settings):
     reader.close()
 
 
-def test_guarded_select_runs_on_the_read_only_store_and_returns_rows(stored_store):
-    rows = run_select(stored_store, "SELECT org, year, value FROM fact_values WHERE key = 'T3/new_requests/total'")
-    assert rows == [{"org": "伊川县人民政府", "year": 2020, "value": 27}]
-
-
-def test_guarded_select_refuses_a_writable_store_and_sql_that_writes(settings, stored_store):
-    writable = FactStore.from_settings(settings)
-    with pytest.raises(StoreError, match="read-only"):
-        run_select(writable, "SELECT 1")
-    writable.close()
-    with pytest.raises(UnsafeSQLError):
-        run_select(stored_store, "DELETE FROM facts")
-    assert stored_store.counts()["facts"] > 0
-
-
-def test_a_guarded_select_that_runs_too_long_is_interrupted(stored_store):
-    n = stored_store.counts()["facts"]
-    joins = next(k for k in range(2, 40) if n**k > 10**10)
-    cartesian = "SELECT count(*) FROM " + ", ".join(f"facts t{i}" for i in range(joins))  # > 10**10 rows
-    started = time.perf_counter()
-    with pytest.raises(StoreError, match="interrupted"):
-        run_select(stored_store, cartesian, timeout_s=0.5)
-    assert time.perf_counter() - started < 3
-    assert run_select(stored_store, "SELECT count(*) AS n FROM reports") == [{"n": 1}]  # the connection still works
-
-
-def test_read_only_store_connection_itself_refuses_writes_even_without_the_guard(stored_store):
+def test_read_only_store_connection_refuses_writes(stored_store):
     import sqlalchemy as sa
 
     with pytest.raises(sa.exc.OperationalError, match="readonly|read-only|query_only"), \
