@@ -8,8 +8,19 @@ in, so a value the reading got wrong is stored ambiguous with a warning, never a
 from collections.abc import Callable
 
 from parsers.models import Check, Fact, Number
-from parsers.template import (AMOUNT, COUNT, MONEY_UNITS, RULES, SIGNED, T3_COLUMNS, T3_RESULT_ROWS, T4_GROUPS,
-                              T4_OUTCOMES, TABLES, TEMPLATE_UNIT)
+from parsers.template import (
+    AMOUNT,
+    COUNT,
+    MONEY_UNITS,
+    RULES,
+    SIGNED,
+    T3_COLUMNS,
+    T3_RESULT_ROWS,
+    T4_GROUPS,
+    T4_OUTCOMES,
+    TABLES,
+    TEMPLATE_UNIT,
+)
 
 _EPS = 1e-6
 Failure = tuple[str, list[str]]  # what is broken, the keys of the cells involved
@@ -34,12 +45,18 @@ def _fmt(x: Number) -> str:
     return str(int(x)) if float(x).is_integer() else str(x)
 
 
+def _known(values: dict[str, Number | None], keys: list[str]) -> list[Number] | None:
+    """The values of the cells, or None when any of them is unknown (ambiguous, missing or absent)."""
+    cells = [values.get(k) for k in keys]
+    return [c for c in cells if c is not None] if None not in cells else None
+
+
 def _t3_rows(values: dict, failures: list[Failure], unknown: list[str]) -> None:
     cols = [c.key for c in T3_COLUMNS]
     for r in dict.fromkeys(k.split("/")[1] for k in values if k.startswith("T3/")):
         keys = [f"T3/{r}/{c}" for c in cols]
-        cells = [values.get(k) for k in keys]
-        if None in cells:
+        cells = _known(values, keys)
+        if cells is None:
             unknown.append(r)
         elif abs(sum(cells[:6]) - cells[6]) > _EPS:
             failures.append((f"{r}: {'+'.join(_fmt(x) for x in cells[:6])}={_fmt(sum(cells[:6]))} ≠ total "
@@ -49,19 +66,21 @@ def _t3_rows(values: dict, failures: list[Failure], unknown: list[str]) -> None:
 def _t3_balance(values: dict, failures: list[Failure], unknown: list[str]) -> None:
     for c in (c.key for c in T3_COLUMNS):
         keys = [f"T3/{r}/{c}" for r in ("new_requests", "carried_over", "processed_total", "carried_forward")]
-        a, b, t, f = (values.get(k) for k in keys)
-        if None in (a, b, t, f):
+        known = _known(values, keys)
+        if known is None:
             unknown.append(c)
-        elif abs(a + b - t - f) > _EPS:
+            continue
+        a, b, t, f = known
+        if abs(a + b - t - f) > _EPS:
             failures.append((f"{c}: {_fmt(a)}+{_fmt(b)} ≠ {_fmt(t)}+{_fmt(f)}", keys))
 
 
 def _t3_results(values: dict, failures: list[Failure], unknown: list[str]) -> None:
     for c in (c.key for c in T3_COLUMNS):
         keys = [f"T3/{r}/{c}" for r in T3_RESULT_ROWS if f"T3/{r}/{c}" in values]
-        results = [values.get(k) for k in keys]
+        results = _known(values, keys)
         total = values.get(f"T3/processed_total/{c}")
-        if None in results or total is None:
+        if results is None or total is None:
             unknown.append(c)
         elif abs(sum(results) - total) > _EPS:
             failures.append((f"{c}: results sum to {_fmt(sum(results))} ≠ total processed {_fmt(total)}",
@@ -71,8 +90,8 @@ def _t3_results(values: dict, failures: list[Failure], unknown: list[str]) -> No
 def _t4_groups(values: dict, failures: list[Failure], unknown: list[str]) -> None:
     for g in T4_GROUPS:
         keys = [f"T4/{g.key}/{o.key}" for o in T4_OUTCOMES]
-        cells = [values.get(k) for k in keys]
-        if None in cells:
+        cells = _known(values, keys)
+        if cells is None:
             unknown.append(g.key)
         elif abs(sum(cells[:4]) - cells[4]) > _EPS:
             failures.append((f"{g.key}: {'+'.join(_fmt(x) for x in cells[:4])} ≠ total {_fmt(cells[4])}", keys))
@@ -81,10 +100,12 @@ def _t4_groups(values: dict, failures: list[Failure], unknown: list[str]) -> Non
 def _t2_items(values: dict, failures: list[Failure], unknown: list[str]) -> None:
     for row in dict.fromkeys(k.split("/")[1] for k in values if k.startswith("T2/") and k.endswith("/change")):
         keys = [f"T2/{row}/prior_count", f"T2/{row}/change"]
-        prior, change = (values.get(k) for k in keys)
-        if prior is None or change is None:
+        known = _known(values, keys)
+        if known is None:
             unknown.append(row)
-        elif prior + change < 0:
+            continue
+        prior, change = known
+        if prior + change < 0:
             failures.append((f"{row}: {_fmt(prior)}{change:+} < 0 items this year", keys))
 
 
@@ -139,6 +160,6 @@ def revalidate(facts: list[Fact], checks: list[Check]) -> list[str]:
             problem = f"its split from '{fact.raw}' breaks the rule '{broken[fact.key]}'"
         if problem:
             warnings.append(f"{fact.key}: {problem}; stored as ambiguous")
-            fact.candidates = [fact.value] if fact.split else []
+            fact.candidates = [fact.value] if fact.split and fact.value is not None else []
             fact.status, fact.value = "ambiguous", None
     return warnings

@@ -58,7 +58,7 @@ class RowCells:
     values: list[Number | None]
     raws: list[str]
     status: list[str]  # ok | blank | ambiguous | missing
-    candidates: list[list[Number]] = field(default_factory=list)  # whole-row candidate vectors if ambiguous
+    candidates: list[list[Number | None]] = field(default_factory=list)  # whole-row vectors if ambiguous
     run_together: str = ""
     note: str = ""
     units: list[str | None] = field(default_factory=list)  # money: the unit each value was printed in
@@ -103,6 +103,7 @@ def fits(piece: str, spec: CellSpec, printed_unit: str | None = None) -> bool:
 class _Token:
     number: str  # digits, maybe a sign and decimals; "" for a blank mark
     unit: str | None = None
+    dashes: int = 1  # a blank mark: how many dashes in a row (— or —— is one blank cell; ———— may be two)
 
 
 def tokens_of(region: str) -> list[_Token]:
@@ -111,7 +112,7 @@ def tokens_of(region: str) -> list[_Token]:
     for m in _TOKEN.finditer(normalise(_NOTE.sub(" ", region))):
         text, unit = m.group(0), m.group(1)
         if not re.search(r"\d", text):
-            out.append(_Token(""))
+            out.append(_Token("", dashes=len(text) if text.startswith("—") else 1))
         else:
             out.append(_Token(text[: len(text) - len(unit)] if unit else text, unit))
     return out
@@ -170,14 +171,14 @@ def read_row(region: str, specs: list[CellSpec], row_ok: Callable[[list[Number]]
             if not filled:
                 return RowCells([None] * n, [""] * n, ["blank"] * n)
             if len(texts) == n or len(filled) > n:
-                return _positional([_token_of_cell(t) for t in (texts if len(texts) == n else filled)], specs)
+                return _positional([_token_of_cell(t or "") for t in (texts if len(texts) == n else filled)], specs)
         elif len(texts) == n:  # a cell holding no one number ("12 34"): that cell is unknown, the others stand
-            texts = [t if t is not None else re.sub(r"\s+", " ", c.strip()) for c, t in pairs]
-            return _positional([_token_of_cell(t) for t in texts], specs)
+            printed = [t if t is not None else re.sub(r"\s+", " ", c.strip()) for c, t in pairs]
+            return _positional([_token_of_cell(t) for t in printed], specs)
     tokens = tokens_of(region)
     if not any(t.number for t in tokens):
         return RowCells([None] * n, [""] * n, ["blank"] * n)
-    if len(tokens) >= n and all(not t.number or fits(t.number, s, t.unit) for t, s in zip(tokens, specs)):
+    if len(tokens) >= n and all(not t.number or fits(t.number, s, t.unit) for t, s in zip(tokens, specs, strict=False)):
         return _positional(tokens, specs)
     return _segment(tokens, specs, row_ok, limit)
 
@@ -203,7 +204,7 @@ def _positional(tokens: list[_Token], specs: list[CellSpec]) -> RowCells:
     values: list[Number | None] = []
     status: list[str] = []
     bad: list[str] = []
-    for i, (token, spec) in enumerate(zip(used, specs)):
+    for i, (token, spec) in enumerate(zip(used, specs, strict=True)):
         if not token.number:
             values.append(None)
             status.append("blank")
@@ -215,7 +216,7 @@ def _positional(tokens: list[_Token], specs: list[CellSpec]) -> RowCells:
             status.append("ambiguous")
             bad.append(f"cell {i + 1} '{_printed(token)}' is not a {_kind_words(spec)}")
     extra = f"{len(tokens) - n} extra trailing cell(s) ignored" if any(t.number for t in tokens[n:]) else ""
-    units = [_unit_of(t, s) for t, s in zip(used, specs)]
+    units = [_unit_of(t, s) for t, s in zip(used, specs, strict=True)]
     return RowCells(values, [_printed(t) for t in used], status, note="; ".join(filter(None, bad + [extra])),
                     units=units)
 
@@ -248,8 +249,10 @@ def _cuts(tokens: list[_Token], specs: list[CellSpec], limit: int, leftover: boo
         if t == len(tokens) or n - len(acc) < len(tokens) - t and not leftover:
             return
         tok = tokens[t]
-        if not tok.number:  # a blank mark is one blank cell
-            yield from walk(t + 1, 0, acc + [("", None)])
+        if not tok.number:  # each — or —— of a run of dashes is one blank cell
+            for cells in range((tok.dashes + 1) // 2, tok.dashes + 1):
+                if len(acc) + cells <= n:
+                    yield from walk(t + 1, 0, acc + [("", None)] * cells)
             return
         for end in range(pos + 1, len(tok.number) + 1):
             piece = tok.number[pos:end]
@@ -273,7 +276,7 @@ def _segment(tokens: list[_Token], specs: list[CellSpec], row_ok: Callable[[list
     for leftover in (False, True):
         options = []
         for cut in _cuts(tokens, specs, limit, leftover):
-            values = [to_value(p, s, u) if p else None for (p, u), s in zip(cut, specs)]
+            values = [to_value(p, s, u) if p else None for (p, u), s in zip(cut, specs, strict=True)]
             if row_ok is None or row_ok([0 if v is None else v for v in values]):  # blank counts as 0
                 options.append((cut, values))
         if options:
@@ -282,7 +285,7 @@ def _segment(tokens: list[_Token], specs: list[CellSpec], row_ok: Callable[[list
         return RowCells([None] * n, [joined] * n, ["missing"] * n, run_together=joined, split=how,
                         note=f"cannot split '{joined}' into {n} cells of their kinds that satisfy the table's "
                              "arithmetic")
-    units = [(u or s.unit) if s.kind == AMOUNT else None for (_, u), s in zip(options[0][0], specs)]
+    units = [(u or s.unit) if s.kind == AMOUNT else None for (_, u), s in zip(options[0][0], specs, strict=True)]
     if len(options) == 1 and not leftover:
         cut, values = options[0]
         return RowCells(values, [p + (u or "") for p, u in cut], ["ok" if p else "blank" for p, _ in cut],
@@ -294,11 +297,11 @@ def _segment(tokens: list[_Token], specs: list[CellSpec], row_ok: Callable[[list
         cells.raws = [joined] * n
         cells.note = f"digits after the row's last cell in '{joined}'"
     cells.units, cells.split = units, how
-    cells.status = ["blank" if s == "ok" and v is None else s for s, v in zip(cells.status, cells.values)]
+    cells.status = ["blank" if s == "ok" and v is None else s for s, v in zip(cells.status, cells.values, strict=True)]
     return cells
 
 
-def resolve_candidates(vectors: list[list[Number]], cuts: list[list[str]] | None, joined: str) -> RowCells:
+def resolve_candidates(vectors: list[list[Number | None]], cuts: list[list[str]] | None, joined: str) -> RowCells:
     """Cells on which every candidate agrees are known; the others stay ambiguous."""
     n = len(vectors[0])
     values: list[Number | None] = []

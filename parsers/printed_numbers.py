@@ -21,7 +21,7 @@ class NumberForms(BaseModel):
     thousands: Literal["", ",", "，"] = Field("", description="Separator between digit groups of 1,000 and more.")
     spaced: bool = Field(False, description="'1 234': a space between digit groups inside one cell.")
     fullwidth: bool = Field(False, description="Digits printed full-width (１２３).")
-    money_unit: Literal["万元", "元", "亿元"] = Field(TEMPLATE_UNIT, description="Unit money is printed in.")
+    money_unit: Literal["万元", "元", "亿元"] = Field("万元", description="Unit money is printed in (the template's is 万元).")
     unit_in_cell: bool = Field(False, description="The money unit printed after the number, not in the header.")
     blank_mark: Literal["", "—", "-", "/", "无"] = Field("", description="What a blank cell shows.")
     run_together: bool = Field(False, description="txt only: a row's cells printed with no separator (crawlers).")

@@ -8,8 +8,15 @@ from govqa.errors import NotAReportError, ParseError
 from govqa.settings import ParsingSettings
 from parsers.checks import revalidate, run_checks
 from parsers.gazetteer import region_chain
-from parsers.meta import (complete_org, detect_template, find_title, find_year, looks_like_report, title_org,
-                          why_not_report)
+from parsers.meta import (
+    complete_org,
+    detect_template,
+    find_title,
+    find_year,
+    looks_like_report,
+    title_org,
+    why_not_report,
+)
 from parsers.models import Report
 from parsers.sections import find_sections, section_bounds
 from parsers.tables import parse_t2, parse_t3, parse_t4

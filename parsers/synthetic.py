@@ -317,7 +317,7 @@ def _t2_grids(report: SyntheticReport) -> list[_Grid]:
         body = [line(label, [_number(report.facts[f"T2/{row}/{c}"], f"T2/{row}/{c}", report.style) for c in cols])
                 for row, label in rows]
         headers = [money_header(h, report.style.numbers) if cell_kind("T2", c) == AMOUNT else h
-                   for h, c in zip(headers, cols)]
+                   for h, c in zip(headers, cols, strict=True)]
         grids.append(_Grid(4, [[_Cell(item, 0, colspan=4)], line("信息内容", headers), *body], 2, 1,
                            (150, 108, 108, 109)))
     return grids
@@ -348,7 +348,7 @@ def _t3_grid(report: SyntheticReport) -> _Grid:
             labels.insert(0, _Cell("三、本年度办理结果", 0, rowspan=len(results)))
         values = [facts[fact_key("T3", key, c.key)] for c in T3_COLUMNS]
         rows.append(labels + [_Cell(_number(v, fact_key("T3", key, c.key), style), 3 + i)
-                              for i, (v, c) in enumerate(zip(values, T3_COLUMNS))])
+                              for i, (v, c) in enumerate(zip(values, T3_COLUMNS, strict=True))])
     return _Grid(10, rows, 3, 3, (28, 62, 147) + (34,) * 7)
 
 

@@ -10,13 +10,24 @@ from dataclasses import dataclass
 
 from parsers.digits import CellSpec, RowCells, read_row, resolve_candidates
 from parsers.models import Fact, Number
-from parsers.template import (AMOUNT, T2_COLUMNS, T3_COLUMNS, T3_RESULT_ROWS, T4_GROUPS, T4_OUTCOMES,
-                              TEMPLATE_UNIT, Row, fact_key, t2_rows, t3_rows)
+from parsers.template import (
+    AMOUNT,
+    T2_COLUMNS,
+    T3_COLUMNS,
+    T3_RESULT_ROWS,
+    T4_GROUPS,
+    T4_OUTCOMES,
+    TEMPLATE_UNIT,
+    Row,
+    fact_key,
+    t2_rows,
+    t3_rows,
+)
 
 _MAX_COMBINATIONS = 20_000
 _COUNTS7 = [CellSpec()] * 7
 # A money unit printed in a header or after a row label: （单位：元）, （万元）, 金额(亿元).
-_HEADER_UNIT = re.compile(r"[（(][^（）()]{0,8}?(亿元|万元|元)[^（）()]{0,12}[）)]")
+_HEADER_UNIT = re.compile(r"[（(][^（）()]{0,8}?(亿元|万元|元)[^（）()]{0,12}[）)]|单\s*位\s*[:：]\s*(亿元|万元|元)")
 _LABEL_UNIT = re.compile(r"^\s*[（(]\s*(?:单\s*位\s*[:：]\s*)?(亿元|万元|元)\s*[）)]")
 
 
@@ -74,7 +85,7 @@ def _facts(table: str, loc: LocatedRow, cols: list[str], col_labels: list[str], 
     specs = specs or [CellSpec()] * len(cols)
     facts = []
     for i, col in enumerate(cols):
-        cands = sorted({v[i] for v in cells.candidates} - {None}) if cells.status[i] == "ambiguous" else []
+        cands = sorted({x for v in cells.candidates if (x := v[i]) is not None}) if cells.status[i] == "ambiguous" else []
         money = specs[i].kind == AMOUNT
         facts.append(Fact(key=fact_key(table, key_row or loc.row.key, col), table=table, row=key_row or loc.row.key,
                           col=col, value=cells.values[i], raw=cells.raws[i], label=label, col_label=col_labels[i],
@@ -111,16 +122,21 @@ def parse_t3(text: str, span: tuple[int, int], version: str, limit: int) -> tupl
     return facts, warnings
 
 
+def _column(rows: dict[str, list[Number | None]], keys: list[str], c: int) -> list[Number] | None:
+    """Column c of the given rows, or None when a row is absent or its cell unknown."""
+    cells = [rows[k][c] if k in rows else None for k in keys]
+    return [x for x in cells if x is not None] if None not in cells else None
+
+
 def _column_rules_ok(rows: dict[str, list[Number | None]]) -> bool:
+    balance = ["new_requests", "carried_over", "processed_total", "carried_forward"]
+    results = [k for k in T3_RESULT_ROWS if k in rows]
     for c in range(7):
-        def v(key: str) -> Number | None:
-            return rows[key][c] if key in rows else None
-        first = [v("new_requests"), v("carried_over"), v("processed_total"), v("carried_forward")]
-        if None not in first and abs(first[0] + first[1] - first[2] - first[3]) > 1e-9:
+        first = _column(rows, balance, c)
+        if first is not None and abs(first[0] + first[1] - first[2] - first[3]) > 1e-9:
             return False
-        results = [v(k) for k in T3_RESULT_ROWS if k in rows]
-        total = v("processed_total")
-        if total is not None and results and None not in results and abs(sum(results) - total) > 1e-9:
+        summed, total = _column(rows, results, c), _column(rows, ["processed_total"], c)
+        if summed and total is not None and abs(sum(summed) - total[0]) > 1e-9:
             return False
     return True
 
@@ -139,7 +155,7 @@ def _solve_t3_columns(cells: dict[str, RowCells]) -> list[str]:
     base = {k: c.values for k, c in cells.items()}
     survivors = []
     for combo in itertools.product(*choices):
-        rows = {**base, **dict(zip(open_rows, combo))}
+        rows = {**base, **dict(zip(open_rows, combo, strict=True))}
         if _column_rules_ok(rows):
             survivors.append(combo)
     if not survivors:
@@ -195,7 +211,7 @@ def _printed_unit(text: str, t2_start: int, loc: LocatedRow, region: str) -> str
         return label.group(1)
     group = text.rfind("第二十条", t2_start, loc.start)
     header = text[max(group, t2_start):loc.start]
-    units = _HEADER_UNIT.findall(header)
+    units = [a or b for a, b in _HEADER_UNIT.findall(header)]
     return units[-1] if units else None
 
 

@@ -174,3 +174,8 @@ def test_the_store_records_the_unit_and_the_printed_unit_of_money_cells(settings
 def test_a_dash_between_run_together_digits_is_one_blank_cell():
     cells = read_row("12—300015", [CellSpec()] * 7, lambda v: sum(v[:6]) == v[6], 10_000)
     assert cells.values == [12, None, 3, 0, 0, 0, 15] and cells.status[1] == "blank"
+
+
+def test_a_run_of_dashes_between_run_together_digits_is_as_many_blank_cells_as_the_row_needs():
+    cells = read_row("3—————3", [CellSpec()] * 7, lambda v: sum(v[:6]) == v[6], 10_000)
+    assert cells.values == [3, None, None, None, None, None, 3] and cells.status.count("blank") == 5

@@ -55,6 +55,8 @@ def roundtrip(directory: Path, seed: int, fmt: str, forms: NumberForms, parser: 
     parsed = parser.parse(path)
     assert (parsed.org, parsed.year, parsed.template) == (report.org, report.year, report.template)
     wrong = mismatches(report.facts, parsed, forms.run_together)
+    wrong += [f"{f.key}: printed unit {f.printed_unit}, not {forms.money_unit}" for f in parsed.facts
+              if f.kind == "amount" and f.value is not None and f.printed_unit != forms.money_unit]
     if not forms.run_together:
         wrong += [f"rule broken: {c.rule}" for c in parsed.checks_failed]
     return wrong
