@@ -93,15 +93,17 @@ class _Tables:
     # a name's text after its first two characters, for look-alike characters in the place part
     by_tail: dict[str, list[_Surface]] = field(default_factory=dict)
 
-    def add_chinese(self, surface: _Surface) -> None:
+    def add_chinese(self, surface: _Surface, near_misses: bool = True, place_part: bool = True) -> None:
+        """near_misses: also findable with one character wrong (official names and regions, not short forms);
+        place_part: the name starts with a place, whose look-alike characters are still that place."""
         text = surface.text
         self.chinese.setdefault(text, []).append(surface)
         self.by_pinyin.setdefault(_pinyin(text), []).append(surface)
         self.latin.setdefault("".join(_pinyin(text)), []).append(surface)
-        if len(text) >= 4:
+        if len(text) >= 4 and near_misses:
             for key in dict.fromkeys([text] + [text[:i] + text[i + 1:] for i in range(1, len(text))]):
                 self.near.setdefault(key, []).append(surface)
-        if len(text) >= 4 or (len(text) == 3 and text[-1] in _ADMIN_SUFFIX):
+        if place_part and (len(text) >= 4 or (len(text) == 3 and text[-1] in _ADMIN_SUFFIX)):
             self.by_tail.setdefault(text[2:], []).append(surface)
 
     @cached_property
@@ -192,6 +194,7 @@ class OfficeResolver:
                 if len(w) >= 2:
                     region_words.setdefault(w, []).append(el)
         seen: set[tuple[str, str, str]] = set()
+        organs: dict[tuple[str, float], list[str]] = {}
 
         def add(text: str, kind: str, target: str, score: float = OFFICIAL) -> None:
             if (text, kind, target) in seen or len(text) < 2 or text in _GENERIC:
@@ -199,7 +202,7 @@ class OfficeResolver:
             seen.add((text, kind, target))
             surface = _Surface(text, kind, target, score)
             if _CJK.search(text):
-                tables.add_chinese(surface)
+                tables.add_chinese(surface, near_misses=score == OFFICIAL)
             else:
                 tables.latin.setdefault(re.sub(r"[^a-z]", "", text.lower()), []).append(surface)
 
@@ -217,9 +220,10 @@ class OfficeResolver:
                 add(alias, "office", office.org, grade)
             if name.is_department:  # the organ alone (民政局, civil affairs bureau): resolved when unique
                 for form, is_official in name.organ_forms():
-                    add(form, "organ", office.org, ORGAN_ALONE if is_official else ORGAN_ALONE - 0.01)
+                    grade = ORGAN_ALONE if is_official else ORGAN_ALONE - 0.01
+                    organs.setdefault((form, grade), []).append(office.org)
                 for english in name.english_organs():
-                    add(english, "organ", office.org, ORGAN_ALONE)
+                    organs.setdefault((english, ORGAN_ALONE), []).append(office.org)
             for form in office.pinyin:
                 words = [w for w in re.findall(r"[a-z]+", form.lower()) if w not in _EN_SUFFIX]
                 core = "".join(w for w in words if w not in _EN_BODY)
@@ -232,6 +236,16 @@ class OfficeResolver:
                     add("".join(words), "office", office.org)
                     # 'luolong approval bureau' for 'luolong administrative approval bureau'
                     add("".join(w for w in words if w not in _EN_FILLER), "office", office.org, SHORT)
+        # one surface per organ form and grade, its offices kept aside: 民政局 in 5,000 offices is one entry
+        self.organ_offices = {f"{form}|{grade}": orgs for (form, grade), orgs in organs.items()}
+        for form, grade in organs:
+            if (form, "organ", f"{form}|{grade}") not in seen:
+                seen.add((form, "organ", f"{form}|{grade}"))
+                surface = _Surface(form, "organ", f"{form}|{grade}", grade)
+                if _CJK.search(form):
+                    tables.add_chinese(surface, near_misses=False, place_part=False)
+                else:
+                    tables.latin.setdefault(re.sub(r"[^a-z]", "", form.lower()), []).append(surface)
         self.region_members = {el: sorted(orgs) for el, orgs in regions.items()}
         return tables
 
@@ -345,7 +359,8 @@ class OfficeResolver:
                  question: str) -> OfficeMention:
         score = min(score, surface.score)
         if surface.kind in ("office", "organ"):
-            return OfficeMention(text=text, start=start, end=end, kind=surface.kind, offices=[surface.target],
+            offices = self.organ_offices[surface.target] if surface.kind == "organ" else [surface.target]
+            return OfficeMention(text=text, start=start, end=end, kind=surface.kind, offices=list(offices),
                                  score=score, corrected=text != surface.text and score < SHORT)
         rest = question[end:]
         gov = _GOV_BODY.match(rest) or _EN_GOV.match(rest.lower())
