@@ -145,6 +145,15 @@ def _merge_same_span(found: list[OfficeMention]) -> list[OfficeMention]:
     return list(merged.values())
 
 
+_LEVEL = {"county": "县", "district": "区", "city": "市", "province": "省"}
+
+
+def _level_fits(surface: _Surface, word: str) -> bool:
+    """'X County' names a 县: a stored region X of another level (X市) is another place."""
+    return surface.kind != "region" or word not in _LEVEL or surface.target.endswith(_LEVEL[word]) \
+        or not surface.target.endswith(("省", "市", "县", "区"))
+
+
 def _overlaps(m: OfficeMention, others: list[OfficeMention]) -> bool:
     return any(not (m.end <= k.start or k.end <= m.start) for k in others)
 
@@ -259,6 +268,8 @@ class OfficeResolver:
         kept = [m for i, m in enumerate(kept)
                 if not (m.kind == "region" and i + 1 < len(kept) and kept[i + 1].start == m.end
                         and set(kept[i + 1].offices) <= set(m.offices) and kept[i + 1].offices)]
+        named = {o for m in kept if m.kind == "office" for o in m.offices}
+        kept = [m for m in kept if not (m.kind == "region" and not m.gov_only and named & set(m.offices))]
         kept = sorted(kept + self._absent_organs(question, kept), key=lambda m: m.start)
         kept = sorted(kept + self._absent_places(question, kept), key=lambda m: m.start)
         return self._regions_with_organs(question, kept)
@@ -447,6 +458,11 @@ class OfficeResolver:
                 if suffix:
                     end += suffix.end()
                 for surface in self.tables.latin.get(joined, []):
+                    if suffix and not _level_fits(surface, suffix.group(1)):
+                        # Puyang County is 濮阳县, not the stored 濮阳市's zone: a place of that name and level
+                        out.append(OfficeMention(text=question[start:end], start=start, end=end, kind="absent",
+                                                 offices=[], score=0.99))
+                        continue
                     out.append(self._mention(surface, question[start:end], start, end, 1.0, question))
                 # a real place's name (Yichang, Xinxiang) is that place, never a near miss of a stored one
                 if n <= 3 and len(joined) >= 6 and joined not in self.tables.latin and joined not in real_places:
