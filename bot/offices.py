@@ -267,6 +267,7 @@ class OfficeResolver:
         # 洛阳市洛龙区…: a region written just before a place inside it only qualifies that place
         kept = [m for i, m in enumerate(kept)
                 if not (m.kind == "region" and i + 1 < len(kept) and kept[i + 1].start == m.end
+                        and kept[i + 1].kind != "organ"  # 福州市 + 民政局: the city's own bureau, see below
                         and set(kept[i + 1].offices) <= set(m.offices) and kept[i + 1].offices)]
         named = {o for m in kept if m.kind == "office" for o in m.offices}
         kept = [m for m in kept if not (m.kind == "region" and not m.gov_only and named & set(m.offices))]
