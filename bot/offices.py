@@ -93,15 +93,17 @@ class _Tables:
     # a name's text after its first two characters, for look-alike characters in the place part
     by_tail: dict[str, list[_Surface]] = field(default_factory=dict)
 
-    def add_chinese(self, surface: _Surface) -> None:
+    def add_chinese(self, surface: _Surface, near_misses: bool = True, place_part: bool = True) -> None:
+        """near_misses: also findable with one character wrong (official names and regions, not short forms);
+        place_part: the name starts with a place, whose look-alike characters are still that place."""
         text = surface.text
         self.chinese.setdefault(text, []).append(surface)
         self.by_pinyin.setdefault(_pinyin(text), []).append(surface)
         self.latin.setdefault("".join(_pinyin(text)), []).append(surface)
-        if len(text) >= 4:
+        if len(text) >= 4 and near_misses:
             for key in dict.fromkeys([text] + [text[:i] + text[i + 1:] for i in range(1, len(text))]):
                 self.near.setdefault(key, []).append(surface)
-        if len(text) >= 4 or (len(text) == 3 and text[-1] in _ADMIN_SUFFIX):
+        if place_part and (len(text) >= 4 or (len(text) == 3 and text[-1] in _ADMIN_SUFFIX)):
             self.by_tail.setdefault(text[2:], []).append(surface)
 
     @cached_property
@@ -141,6 +143,15 @@ def _merge_same_span(found: list[OfficeMention]) -> list[OfficeMention]:
         into.regions += [r for r in m.regions if r not in into.regions]
         into.gov_only = into.gov_only or m.gov_only
     return list(merged.values())
+
+
+_LEVEL = {"county": "县", "district": "区", "city": "市", "province": "省"}
+
+
+def _level_fits(surface: _Surface, word: str) -> bool:
+    """'X County' names a 县: a stored region X of another level (X市) is another place."""
+    return surface.kind != "region" or word not in _LEVEL or surface.target.endswith(_LEVEL[word]) \
+        or not surface.target.endswith(("省", "市", "县", "区"))
 
 
 def _overlaps(m: OfficeMention, others: list[OfficeMention]) -> bool:
@@ -192,6 +203,7 @@ class OfficeResolver:
                 if len(w) >= 2:
                     region_words.setdefault(w, []).append(el)
         seen: set[tuple[str, str, str]] = set()
+        organs: dict[tuple[str, float], list[str]] = {}
 
         def add(text: str, kind: str, target: str, score: float = OFFICIAL) -> None:
             if (text, kind, target) in seen or len(text) < 2 or text in _GENERIC:
@@ -199,7 +211,7 @@ class OfficeResolver:
             seen.add((text, kind, target))
             surface = _Surface(text, kind, target, score)
             if _CJK.search(text):
-                tables.add_chinese(surface)
+                tables.add_chinese(surface, near_misses=score == OFFICIAL)
             else:
                 tables.latin.setdefault(re.sub(r"[^a-z]", "", text.lower()), []).append(surface)
 
@@ -217,9 +229,10 @@ class OfficeResolver:
                 add(alias, "office", office.org, grade)
             if name.is_department:  # the organ alone (民政局, civil affairs bureau): resolved when unique
                 for form, is_official in name.organ_forms():
-                    add(form, "organ", office.org, ORGAN_ALONE if is_official else ORGAN_ALONE - 0.01)
+                    grade = ORGAN_ALONE if is_official else ORGAN_ALONE - 0.01
+                    organs.setdefault((form, grade), []).append(office.org)
                 for english in name.english_organs():
-                    add(english, "organ", office.org, ORGAN_ALONE)
+                    organs.setdefault((english, ORGAN_ALONE), []).append(office.org)
             for form in office.pinyin:
                 words = [w for w in re.findall(r"[a-z]+", form.lower()) if w not in _EN_SUFFIX]
                 core = "".join(w for w in words if w not in _EN_BODY)
@@ -232,6 +245,16 @@ class OfficeResolver:
                     add("".join(words), "office", office.org)
                     # 'luolong approval bureau' for 'luolong administrative approval bureau'
                     add("".join(w for w in words if w not in _EN_FILLER), "office", office.org, SHORT)
+        # one surface per organ form and grade, its offices kept aside: 民政局 in 5,000 offices is one entry
+        self.organ_offices = {f"{form}|{grade}": orgs for (form, grade), orgs in organs.items()}
+        for form, grade in organs:
+            if (form, "organ", f"{form}|{grade}") not in seen:
+                seen.add((form, "organ", f"{form}|{grade}"))
+                surface = _Surface(form, "organ", f"{form}|{grade}", grade)
+                if _CJK.search(form):
+                    tables.add_chinese(surface, near_misses=False, place_part=False)
+                else:
+                    tables.latin.setdefault(re.sub(r"[^a-z]", "", form.lower()), []).append(surface)
         self.region_members = {el: sorted(orgs) for el, orgs in regions.items()}
         return tables
 
@@ -244,7 +267,10 @@ class OfficeResolver:
         # 洛阳市洛龙区…: a region written just before a place inside it only qualifies that place
         kept = [m for i, m in enumerate(kept)
                 if not (m.kind == "region" and i + 1 < len(kept) and kept[i + 1].start == m.end
+                        and kept[i + 1].kind != "organ"  # 福州市 + 民政局: the city's own bureau, see below
                         and set(kept[i + 1].offices) <= set(m.offices) and kept[i + 1].offices)]
+        named = {o for m in kept if m.kind == "office" for o in m.offices}
+        kept = [m for m in kept if not (m.kind == "region" and not m.gov_only and named & set(m.offices))]
         kept = sorted(kept + self._absent_organs(question, kept), key=lambda m: m.start)
         kept = sorted(kept + self._absent_places(question, kept), key=lambda m: m.start)
         return self._regions_with_organs(question, kept)
@@ -345,7 +371,8 @@ class OfficeResolver:
                  question: str) -> OfficeMention:
         score = min(score, surface.score)
         if surface.kind in ("office", "organ"):
-            return OfficeMention(text=text, start=start, end=end, kind=surface.kind, offices=[surface.target],
+            offices = self.organ_offices[surface.target] if surface.kind == "organ" else [surface.target]
+            return OfficeMention(text=text, start=start, end=end, kind=surface.kind, offices=list(offices),
                                  score=score, corrected=text != surface.text and score < SHORT)
         rest = question[end:]
         gov = _GOV_BODY.match(rest) or _EN_GOV.match(rest.lower())
@@ -432,6 +459,11 @@ class OfficeResolver:
                 if suffix:
                     end += suffix.end()
                 for surface in self.tables.latin.get(joined, []):
+                    if suffix and not _level_fits(surface, suffix.group(1)):
+                        # Puyang County is 濮阳县, not the stored 濮阳市's zone: a place of that name and level
+                        out.append(OfficeMention(text=question[start:end], start=start, end=end, kind="absent",
+                                                 offices=[], score=0.99))
+                        continue
                     out.append(self._mention(surface, question[start:end], start, end, 1.0, question))
                 # a real place's name (Yichang, Xinxiang) is that place, never a near miss of a stored one
                 if n <= 3 and len(joined) >= 6 and joined not in self.tables.latin and joined not in real_places:

@@ -9,7 +9,6 @@ question resolver) asks this model what an office is called, rather than keeping
 
 import re
 from functools import lru_cache
-from itertools import product
 from pathlib import Path
 from typing import Literal
 
@@ -72,6 +71,7 @@ def _by_short() -> dict[str, list[str]]:
     return found
 
 
+@lru_cache(maxsize=16384)
 def organ_keys(organ: str) -> list[str]:
     """The standard organs a written organ name is (人防办 → 人民防空办公室; 审批局 → both 审批 bureaus); an organ
     the table does not know is its own key. Two names are the same organ when their keys meet."""
@@ -86,37 +86,40 @@ def _words(part: str) -> list[str]:
     return [part[i:i + 2] for i in range(0, len(part), 2)]
 
 
-def _part_forms(part: str) -> list[str]:
-    """A part as written, and as the first characters of its words (计划生育 → 计生; 监督管理 → 监管, 监)."""
+def _initials(part: str) -> str:
+    """计划生育 → 计生; 监督管理 → 监 (食药监局, 市监局: 监管 is said 监); a one-word part keeps its first character."""
     words = _words(part)
-    if len(words) == 1:
-        return [part, part[0]] if len(part) == 2 else [part]
-    initials = "".join(w[0] for w in words)
-    forms = [part, initials, initials.replace("监管", "监")]
-    if words[-1] == "管理":  # 应急管理 → 应急: 管理 is the generic tail
-        forms.append(part[:-2])
-    forms.append(part[0])  # 人力资源和社会保障 → 人社
-    return list(dict.fromkeys(forms))
+    return "".join(w[0] for w in words).replace("监管", "监") if len(words) > 1 else part[0]
 
 
-def derived_short_forms(organ: str) -> list[str]:
+@lru_cache(maxsize=4096)
+def derived_short_forms(organ: str) -> tuple[str, ...]:
     """The general rule for compound names: each part keeps its head characters, the suffix one character.
 
-    人口和计划生育局 → 人口计生局, 计生局; 食品药品监督管理局 → 食药监局; 发展和改革委员会 → 发改委.
-    Forms that are another standard organ's name are left out (they belong to that organ)."""
+    人口和计划生育局 → 人口计生局, 计生局; 食品药品监督管理局 → 食药监局; 发展和改革委员会 → 发改委;
+    人力资源和社会保障局 → 人社局; 应急管理局 → 应急局. Forms that are another standard organ's name are
+    left out (they belong to that organ)."""
     suffix = next(((s, k) for s, k in _SUFFIXES if organ.endswith(s) and len(organ) > len(s) + 1), None)
     if suffix is None:
-        return []
-    stem = organ[: -len(suffix[0])]
-    parts = [p for p in _JOIN.split(stem) if p]
+        return ()
+    parts = [p for p in _JOIN.split(organ[: -len(suffix[0])]) if p]
     if not parts or sum(map(len, parts)) < 3:
-        return []
-    combos = ["".join(c) for c in product(*(_part_forms(p) for p in parts))]
-    if len(parts) > 1 and len(_words(parts[-1])) > 1:
-        combos += _part_forms(parts[-1])  # 人口和计划生育局 → 计生局: the last part alone
-    others = {n for o in organ_table().values() if o.full != organ for n in (o.full, *o.short)}
-    forms = [c + suffix[1] for c in combos if len(c) >= 2]
-    return [f for f in dict.fromkeys(forms) if f != organ and f not in others and len(f) >= 3]
+        return ()
+    stems = [
+        parts[0] + "".join(_initials(p) for p in parts[1:]),  # 人口计生
+        "".join(_initials(p) for p in parts),                 # 发改, 食药监
+        "".join(p[0] for p in parts) if len(parts) > 1 else "",  # 人社
+        _initials(parts[-1]) if len(parts) > 1 and len(_words(parts[-1])) > 1 else "",  # 计生
+        "".join(parts)[:-2] if "".join(parts).endswith("管理") and len(parts) == 1 else "",  # 应急
+        "".join(parts) if len(parts) > 1 else "",  # 发展改革
+    ]
+    forms = [st + suffix[1] for st in stems if len(st) >= 2]
+    return tuple(f for f in dict.fromkeys(forms) if f != organ and f not in _other_names(organ))
+
+
+@lru_cache(maxsize=4096)
+def _other_names(organ: str) -> frozenset[str]:
+    return frozenset(n for o in organ_table().values() if o.full != organ for n in (o.full, *o.short))
 
 
 def organ_kind(organ: str, last_unit: str = "") -> OrganKind:

@@ -183,6 +183,8 @@ def planner() -> QueryPlanner:
     ("教育局2012年收到多少申请", NOT_FOUND),
     ("平潭县卫计局2012年收到多少申请", NOT_FOUND),  # one character from 卫生局, but another organ
     ("宜昌市民政局2012年收到多少申请", NOT_FOUND),  # a real place's department, not 平潭's
+    ("福州市民政局2012年收到多少申请", NOT_FOUND),  # the city's own bureau, not that of 平潭县 inside it
+    ("宿迁市发改局2023年收到多少申请", NOT_FOUND),
     # real places with no report, in pinyin and Chinese: never a near stored place
     ("Yichang 2020 applications", NOT_FOUND),
     ("How many applications did Xinxiang receive in 2020?", NOT_FOUND),
