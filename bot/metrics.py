@@ -65,7 +65,7 @@ ROW_TERMS: list[Term] = [
     _t("T3", "denied_state_secret;denied_prohibited_by_law;denied_security_stability;denied_third_party_rights;"
        "denied_internal_affairs;denied_process_info;denied_enforcement_file;denied_admin_query",
        "不予公开", "denied (not disclosed)",
-       "不予公开/不公开/拒绝公开/不同意公开/拒绝/不给公开/没给公开/不让公开/未予公开/denied/denials/refused/refusals/not disclosed/withheld/refused disclosure/"
+       "不予公开/不公开/拒绝公开/不同意公开/拒绝/不给公开/没给公开/不让公开/未予公开/denied/denials/refused/refusal/not disclosed/withheld/refused disclosure/"
        "rejected/rejections/turned down"),
     _t("T3", "denied_state_secret", "不予公开·属于国家秘密", "denied: state secret",
        "国家秘密/涉密/state secret/state secrets/classified"),

@@ -27,7 +27,7 @@ _PCT_CHANGE = re.compile(
     r"\bby (?:what|how many) (?:percent|percentage)\b|\bby what share\b|\bhow many percent\b|"
     r"\b(?:rose|grew|fell|increased|decreased|dropped|declined|changed)\b[^?]{0,40}\bpercent", re.I)
 _SHARE = re.compile(
-    r"比例|占比|比重|百分之几|百分比|多少%|几成|(?<![增降减涨变])率|占[^。？?]{0,24}(?:多少|几)|"
+    r"比例|占比|比重|百分之几|百分比|多少%|几成|(?<![增降减涨变])率|占[^。？?]{0,24}(?:多少|几)(?!\s*[件个项起次条份人])|"
     r"\bshare\b|\bpercentage\b|\bproportion\b|\bfraction\b|\bwhat percent\b|\bratio\b|\brate\b|\bper ?cent\b", re.I)
 _MULTIPLE = re.compile(r"倍|\btimes\b|\bfold\b|\bmultiple\b", re.I)
 _DIFFERENCE = re.compile(
@@ -331,11 +331,17 @@ _UNHELD = {name: re.compile(d["words"], re.I) for name, d in UNHELD_DIMENSIONS.i
 UNHELD_TEXT = {name: re.compile(d["text"]) for name, d in UNHELD_DIMENSIONS.items()}
 
 
-def unheld_words(masked: str) -> list[str]:
-    """Question words (outside the measure words) naming an attribute the template does not count, as
-    'dimension:word' (duration:答复时间): the plan cannot account for them with any measure."""
+# attributes that are a question of their own (满意度是多少); the others only qualify a count of requests
+# (requests by letter) and are refused only when the question names such a count
+STANDALONE_DIMENSIONS = {"duration", "satisfaction"}
+
+
+def unheld_words(masked: str, has_measure: bool) -> list[str]:
+    """Question words naming an attribute the template does not count, as 'dimension:word'
+    (duration:答复时间): the plan cannot account for them with any measure."""
     text = masked.lower()
-    return [f"{name}:{m.group(0)}" for name, pattern in _UNHELD.items() if (m := pattern.search(text))]
+    return [f"{name}:{m.group(0)}" for name, pattern in _UNHELD.items()
+            if (has_measure or name in STANDALONE_DIMENSIONS) and (m := pattern.search(text))]
 
 
 def asks_decrease(op: Operation) -> bool:

@@ -167,7 +167,8 @@ class QueryPlanner:
         self.label_fallback = label_fallback
 
     def plan(self, question: str) -> QueryPlan:
-        question = to_simplified(normalize_question(question))
+        asked = normalize_question(question)
+        question = to_simplified(asked)
         language = detect_language(question)
         years, is_range, year_spans = parse_years(question)
         mentions = self.resolver.find(question)
@@ -207,10 +208,11 @@ class QueryPlanner:
         plan.operation = self.operations.build(plan, masked, match, _named_order(question, plan.years))
         if plan.operation.kind == "rank" and plan.operation.over != "categories" and plan.intent != "rank":
             plan.intent, plan.order = "rank", plan.operation.order
-        if plan.measures or plan.asks_number:
-            plan.unheld = unheld_words(masked)
+        if (plan.measures or plan.asks_number) and not _MENTIONS.search(masked):
+            plan.unheld = unheld_words(masked, bool(plan.measures))
             if plan.unheld and plan.intent not in ("list", "check"):
                 plan.route = "sql"  # the table answerer says what the reports do not record
+        plan.question = asked  # as asked (traditional characters too); the plan was made on the simplified text
         return plan
 
     def _difference(self, plan: QueryPlan, masked: str, named_years: list[int]) -> None:
