@@ -370,7 +370,7 @@ class MetricMatcher:
             for measure in self._compose(row.term, [c.term for c in row_cols]):
                 if measure.name not in {m.name for m in measures}:
                     measures.append(measure)
-                    positions.append(row.start if row.end > row.start else min((c.start for c in row_cols), default=0))
+                    positions.append(_position(measure, row, row_cols))
         if not measures:
             return MetricMatch()
         confidence = 1.0 if strong else 0.9
@@ -434,6 +434,16 @@ class MetricMatcher:
         unit = "万元" if info.col in MONEY_COLUMNS else "件"
         return Measure(name=key, label=f"{_short(info.row_label)}（{info.col_label}）",
                        label_en=f"{info.row_en} ({info.col_en})", parts=[[key]], unit=unit)
+
+
+def _position(measure: Measure, row: Hit, cols: list[Hit]) -> int:
+    """Where the question names this measure: its column word when several measures share one row word
+    (复议 × 维持 / 纠正), else its row word."""
+    col_ids = {p[0].split("/")[2] for p in measure.parts}
+    own = [c.start for c in cols if not c.term.weak and {k for part in c.term.keys for k in part} & col_ids]
+    if own:
+        return own[0]
+    return row.start if row.end > row.start else min((c.start for c in cols), default=0)
 
 
 def _term_for(terms: list[Term], table: str, keys: tuple[str, ...]) -> Term:

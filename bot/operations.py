@@ -144,6 +144,9 @@ class OperationBuilder:
             op.over = "measures" if len(plan.measures) > 1 and len(plan.years) <= 1 and len(plan.offices) <= 1 else (
                 "offices" if len(plan.offices) > 1 or plan.across_offices else "years")
         op.operands = _operands(plan, op, _named_first(cue_text), named_years)
+        if op.kind == "multiple" and _copula_between(cue_text, match, plan):
+            op.operands = [op.operands[1].model_copy(update={"role": "numerator"}),
+                           op.operands[0].model_copy(update={"role": "denominator"})]
         return op
 
     def _kind(self, plan: QueryPlan, text: str, blanked: str) -> str:
@@ -251,6 +254,18 @@ def _containing(measures: list[Measure]) -> Measure | None:
 
 _THAN = re.compile(r"比|是[^。？?]{0,30}的|相比|相较|较|对比|\bthan\b|\bcompared\b|\bversus\b|\bvs\b|\brelative to\b|"
                    r"\bover\b", re.I)
+
+
+_TIMES_COPULA = re.compile(r"\bhow many times\b(?!\s+(?:more|less|fewer|as|higher|larger|greater|bigger|the number))",
+                           re.I)
+
+
+def _copula_between(text: str, match: MetricMatch, plan: QueryPlan) -> bool:
+    """how many times A were B: B is the numerator (B = n × A), the copula standing between the two measures."""
+    if not _TIMES_COPULA.search(text) or len(plan.measures) != 2 or len(match.positions) < 2:
+        return False
+    first, second = sorted(match.positions[:2])
+    return bool(re.search(r"\b(?:were|was|is|are)\b", text[first:second]))
 
 
 def _named_first(text: str) -> bool:
