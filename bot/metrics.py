@@ -57,7 +57,7 @@ ROW_TERMS: list[Term] = [
        "上年结转/上一年结转/上年度结转/去年结转/往年结转/carried over/brought forward/from last year/"
        "from the previous year/from the prior year"),
     _t("T3", "granted", "予以公开", "granted (disclosed in full)",
-       "予以公开/同意公开/全部公开/完全公开/给公开了/准予公开/granted/granted in full/disclosed in full/fully disclosed/"
+       "予以公开/同意公开/全部公开/完全公开/给公开了/准予公开/granted/granted in full/grant in full/grant/fully grant/disclosed in full/fully disclosed/"
        "full disclosure/disclosed/approved"),
     _t("T3", "partially_granted", "部分公开", "partially disclosed",
        "部分公开/区分处理/partially granted/partially disclosed/partial disclosure/partly disclosed/"
