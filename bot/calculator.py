@@ -265,11 +265,12 @@ class Calculator:
             refs = self._cite(cites, mine)
             cut = mine[min(op.top, len(mine)) - 1].value
             top = [f for f in mine if (f.value <= cut if op.order == "asc" else f.value >= cut)]
-            names = [w.short_measure(f.operand.measure) for f in top]
-            lines.append(w.rank_categories(w.office_year(org, year), group, names, top[0].value,
-                                           top[0].operand.measure.unit, op.order == "asc", op.top))
-            lines += [f"- {w.operand(w.short_measure(f.operand.measure), f.value, r)}" for f, r in zip(mine, refs)]
-            series += [(w.short_measure(f.operand.measure), f.value) for f in mine]
+            whole = plan.measures[0]
+            names = [(w.category_name(f.operand.measure, whole), f.value) for f in top]
+            lines.append(w.rank_categories(w.office_year(org, year), group, names, top[0].operand.measure.unit,
+                                           op.order == "asc", op.top))
+            lines += [f"- {w.operand(w.category_name(f.operand.measure, whole), f.value, r)}" for f, r in zip(mine, refs)]
+            series += [(w.category_name(f.operand.measure, whole), f.value) for f in mine]
             value = top[0].value if len(scopes) == 1 else None
         return self._result(plan, "answered", "\n".join(lines), value, plan.measures[0].unit, cites, series)
 

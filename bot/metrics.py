@@ -471,10 +471,9 @@ def _column_term(table: str, col: str) -> Term:
     return _term_for(COLUMN_TERMS, table, (col,))
 
 
-def category_measures(measure: Measure, applicants: bool = False) -> list[Measure]:
+def category_measures(matcher: MetricMatcher, measure: Measure, applicants: bool = False) -> list[Measure]:
     """The categories one table ranks a measure's total into: the reasons of a refusal group (不予公开's eight),
     a T4 group's outcomes, or (applicants=True) the applicant columns of a T3 row."""
-    matcher = MetricMatcher()
     first = [p[0].split("/") for p in measure.parts]
     table, rows, cols = first[0][0], list(dict.fromkeys(f[1] for f in first)), {f[2] for f in first}
     if table == "T3" and len(rows) > 1 and not applicants:

@@ -188,7 +188,7 @@ class OperationBuilder:
             op.over = "offices"
         elif _OVER_CATEGORIES.search(blanked) and len(plan.measures) == 1:
             op.over = "categories"
-            op.categories = category_measures(plan.measures[0], applicants=bool(
+            op.categories = category_measures(self.matcher, plan.measures[0], applicants=bool(
                 re.search(r"申请人|主体|\bapplicant|\bwho\b|\btypes? of (?:requester|applicant)", text, re.I)))
         elif len(plan.measures) > 1:
             op.over, op.categories = "categories", list(plan.measures)
