@@ -164,7 +164,7 @@ class Calculator:
             return None
         known = [f for f in figures if not f.missing]
         refs = self._cite(cites, known + [f for f in gaps if f.facts])
-        lines = [w.missing_operands([(f.missing, f.org, f.year, f.operand.measure) for f in gaps])]
+        lines = [w.missing_operands([(f.missing, f.org, f.year, _what(w, f)) for f in gaps])]
         labels = self._labels(w, figures)
         lines += [f"- {w.operand(labels[figures.index(f)], f.value, r)}" for f, r in zip(known, refs)]
         return self._result(plan, "not_found", "\n".join(lines), None, None, cites)
@@ -330,3 +330,11 @@ class Calculator:
 
 def _decrease(plan: QueryPlan) -> bool:
     return asks_decrease(plan.operation)
+
+
+def _what(w: AnswerWriter, fig: Figure) -> str:
+    """The measure, or the very cells that are blank or unreadable (不予公开·属于国家秘密×总计)."""
+    bad = [f for f in fig.facts if f.status != "ok" or f.value is None]
+    if fig.missing in ("blank", "doubtful") and bad:
+        return "、".join(f"{f.label}×{f.col_label}" for f in bad)
+    return w.short_measure(fig.operand.measure)

@@ -299,12 +299,11 @@ class AnswerWriter:
                      "admit more than one reading"),
     }
 
-    def missing_operands(self, missing: list[tuple[str, str, int | None, Measure]]) -> str:
-        """(reason, org, year, measure) of every operand that could not be read: the figure is not computed."""
+    def missing_operands(self, missing: list[tuple[str, str, int | None, str]]) -> str:
+        """(reason, org, year, what) of every operand that could not be read: the figure is not computed."""
         items = []
-        for reason, org, year, measure in missing:
+        for reason, org, year, what in missing:
             zh, en = self.MISSING[reason]
-            what = self.short_measure(measure)
             items.append((en if self.en else zh).format(org=self.office(org) if self.en else org, year=year, what=what))
         if self.en:
             return "Not computed, because " + "; ".join(items) + ". A figure with a missing operand is not given."
