@@ -164,7 +164,7 @@ class Calculator:
             return None
         known = [f for f in figures if not f.missing]
         refs = self._cite(cites, known + [f for f in gaps if f.facts])
-        lines = [w.missing_operands([(f.missing, f.org, f.year, f.operand.measure) for f in gaps])]
+        lines = [w.missing_operands([(f.missing, f.org, f.year, _what(w, f)) for f in gaps])]
         labels = self._labels(w, figures)
         lines += [f"- {w.operand(labels[figures.index(f)], f.value, r)}" for f, r in zip(known, refs)]
         return self._result(plan, "not_found", "\n".join(lines), None, None, cites)
@@ -265,11 +265,12 @@ class Calculator:
             refs = self._cite(cites, mine)
             cut = mine[min(op.top, len(mine)) - 1].value
             top = [f for f in mine if (f.value <= cut if op.order == "asc" else f.value >= cut)]
-            names = [w.short_measure(f.operand.measure) for f in top]
-            lines.append(w.rank_categories(w.office_year(org, year), group, names, top[0].value,
-                                           top[0].operand.measure.unit, op.order == "asc", op.top))
-            lines += [f"- {w.operand(w.short_measure(f.operand.measure), f.value, r)}" for f, r in zip(mine, refs)]
-            series += [(w.short_measure(f.operand.measure), f.value) for f in mine]
+            whole = plan.measures[0]
+            names = [(w.category_name(f.operand.measure, whole), f.value) for f in top]
+            lines.append(w.rank_categories(w.office_year(org, year), group, names, top[0].operand.measure.unit,
+                                           op.order == "asc", op.top))
+            lines += [f"- {w.operand(w.category_name(f.operand.measure, whole), f.value, r)}" for f, r in zip(mine, refs)]
+            series += [(w.category_name(f.operand.measure, whole), f.value) for f in mine]
             value = top[0].value if len(scopes) == 1 else None
         return self._result(plan, "answered", "\n".join(lines), value, plan.measures[0].unit, cites, series)
 
@@ -329,3 +330,11 @@ class Calculator:
 
 def _decrease(plan: QueryPlan) -> bool:
     return asks_decrease(plan.operation)
+
+
+def _what(w: AnswerWriter, fig: Figure) -> str:
+    """The measure, or the very cells that are blank or unreadable (不予公开·属于国家秘密×总计)."""
+    bad = [f for f in fig.facts if f.status != "ok" or f.value is None]
+    if fig.missing in ("blank", "doubtful") and bad:
+        return "、".join(f"{f.label}×{f.col_label}" for f in bad)
+    return w.short_measure(fig.operand.measure)

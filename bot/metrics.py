@@ -57,7 +57,7 @@ ROW_TERMS: list[Term] = [
        "上年结转/上一年结转/上年度结转/去年结转/往年结转/carried over/brought forward/from last year/"
        "from the previous year/from the prior year"),
     _t("T3", "granted", "予以公开", "granted (disclosed in full)",
-       "予以公开/同意公开/全部公开/完全公开/给公开了/准予公开/granted/granted in full/disclosed in full/fully disclosed/"
+       "予以公开/同意公开/全部公开/完全公开/给公开了/准予公开/granted/granted in full/grant in full/grant/fully grant/disclosed in full/fully disclosed/"
        "full disclosure/disclosed/approved"),
     _t("T3", "partially_granted", "部分公开", "partially disclosed",
        "部分公开/区分处理/partially granted/partially disclosed/partial disclosure/partly disclosed/"
@@ -65,7 +65,7 @@ ROW_TERMS: list[Term] = [
     _t("T3", "denied_state_secret;denied_prohibited_by_law;denied_security_stability;denied_third_party_rights;"
        "denied_internal_affairs;denied_process_info;denied_enforcement_file;denied_admin_query",
        "不予公开", "denied (not disclosed)",
-       "不予公开/不公开/拒绝公开/不同意公开/拒绝/不给公开/没给公开/不让公开/未予公开/denied/denials/refused/refusals/not disclosed/withheld/refused disclosure/"
+       "不予公开/不公开/拒绝公开/不同意公开/拒绝/不给公开/没给公开/不让公开/未予公开/denied/denials/refused/refusal/not disclosed/withheld/refused disclosure/"
        "rejected/rejections/turned down"),
     _t("T3", "denied_state_secret", "不予公开·属于国家秘密", "denied: state secret",
        "国家秘密/涉密/state secret/state secrets/classified"),
@@ -370,7 +370,7 @@ class MetricMatcher:
             for measure in self._compose(row.term, [c.term for c in row_cols]):
                 if measure.name not in {m.name for m in measures}:
                     measures.append(measure)
-                    positions.append(row.start if row.end > row.start else min((c.start for c in row_cols), default=0))
+                    positions.append(_position(measure, row, row_cols))
         if not measures:
             return MetricMatch()
         confidence = 1.0 if strong else 0.9
@@ -436,6 +436,16 @@ class MetricMatcher:
                        label_en=f"{info.row_en} ({info.col_en})", parts=[[key]], unit=unit)
 
 
+def _position(measure: Measure, row: Hit, cols: list[Hit]) -> int:
+    """Where the question names this measure: its column word when several measures share one row word
+    (复议 × 维持 / 纠正), else its row word."""
+    col_ids = {p[0].split("/")[2] for p in measure.parts}
+    own = [c.start for c in cols if not c.term.weak and {k for part in c.term.keys for k in part} & col_ids]
+    if own:
+        return own[0]
+    return row.start if row.end > row.start else min((c.start for c in cols), default=0)
+
+
 def _term_for(terms: list[Term], table: str, keys: tuple[str, ...]) -> Term:
     """The (non-weak) dictionary term of exactly these key alternatives."""
     return next(t for t in terms if t.table == table and not t.hint and t.keys == (keys,))
@@ -461,10 +471,9 @@ def _column_term(table: str, col: str) -> Term:
     return _term_for(COLUMN_TERMS, table, (col,))
 
 
-def category_measures(measure: Measure, applicants: bool = False) -> list[Measure]:
+def category_measures(matcher: MetricMatcher, measure: Measure, applicants: bool = False) -> list[Measure]:
     """The categories one table ranks a measure's total into: the reasons of a refusal group (不予公开's eight),
     a T4 group's outcomes, or (applicants=True) the applicant columns of a T3 row."""
-    matcher = MetricMatcher()
     first = [p[0].split("/") for p in measure.parts]
     table, rows, cols = first[0][0], list(dict.fromkeys(f[1] for f in first)), {f[2] for f in first}
     if table == "T3" and len(rows) > 1 and not applicants:

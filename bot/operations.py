@@ -27,7 +27,7 @@ _PCT_CHANGE = re.compile(
     r"\bby (?:what|how many) (?:percent|percentage)\b|\bby what share\b|\bhow many percent\b|"
     r"\b(?:rose|grew|fell|increased|decreased|dropped|declined|changed)\b[^?]{0,40}\bpercent", re.I)
 _SHARE = re.compile(
-    r"比例|占比|比重|百分之几|百分比|多少%|几成|(?<![增降减涨变])率|占[^。？?]{0,24}(?:多少|几)|"
+    r"比例|占比|比重|百分之几|百分比|多少%|几成|(?<![增降减涨变])率|占[^。？?]{0,24}(?:多少|几)(?!\s*[件个项起次条份人])|"
     r"\bshare\b|\bpercentage\b|\bproportion\b|\bfraction\b|\bwhat percent\b|\bratio\b|\brate\b|\bper ?cent\b", re.I)
 _MULTIPLE = re.compile(r"倍|\btimes\b|\bfold\b|\bmultiple\b", re.I)
 _DIFFERENCE = re.compile(
@@ -144,6 +144,9 @@ class OperationBuilder:
             op.over = "measures" if len(plan.measures) > 1 and len(plan.years) <= 1 and len(plan.offices) <= 1 else (
                 "offices" if len(plan.offices) > 1 or plan.across_offices else "years")
         op.operands = _operands(plan, op, _named_first(cue_text), named_years)
+        if op.kind == "multiple" and _copula_between(cue_text, match, plan):
+            op.operands = [op.operands[1].model_copy(update={"role": "numerator"}),
+                           op.operands[0].model_copy(update={"role": "denominator"})]
         return op
 
     def _kind(self, plan: QueryPlan, text: str, blanked: str) -> str:
@@ -185,7 +188,7 @@ class OperationBuilder:
             op.over = "offices"
         elif _OVER_CATEGORIES.search(blanked) and len(plan.measures) == 1:
             op.over = "categories"
-            op.categories = category_measures(plan.measures[0], applicants=bool(
+            op.categories = category_measures(self.matcher, plan.measures[0], applicants=bool(
                 re.search(r"申请人|主体|\bapplicant|\bwho\b|\btypes? of (?:requester|applicant)", text, re.I)))
         elif len(plan.measures) > 1:
             op.over, op.categories = "categories", list(plan.measures)
@@ -251,6 +254,18 @@ def _containing(measures: list[Measure]) -> Measure | None:
 
 _THAN = re.compile(r"比|是[^。？?]{0,30}的|相比|相较|较|对比|\bthan\b|\bcompared\b|\bversus\b|\bvs\b|\brelative to\b|"
                    r"\bover\b", re.I)
+
+
+_TIMES_COPULA = re.compile(r"\bhow many times\b(?!\s+(?:more|less|fewer|as|higher|larger|greater|bigger|the number))",
+                           re.I)
+
+
+def _copula_between(text: str, match: MetricMatch, plan: QueryPlan) -> bool:
+    """how many times A were B: B is the numerator (B = n × A), the copula standing between the two measures."""
+    if not _TIMES_COPULA.search(text) or len(plan.measures) != 2 or len(match.positions) < 2:
+        return False
+    first, second = sorted(match.positions[:2])
+    return bool(re.search(r"\b(?:were|was|is|are)\b", text[first:second]))
 
 
 def _named_first(text: str) -> bool:
@@ -331,11 +346,17 @@ _UNHELD = {name: re.compile(d["words"], re.I) for name, d in UNHELD_DIMENSIONS.i
 UNHELD_TEXT = {name: re.compile(d["text"]) for name, d in UNHELD_DIMENSIONS.items()}
 
 
-def unheld_words(masked: str) -> list[str]:
-    """Question words (outside the measure words) naming an attribute the template does not count, as
-    'dimension:word' (duration:答复时间): the plan cannot account for them with any measure."""
+# attributes that are a question of their own (满意度是多少); the others only qualify a count of requests
+# (requests by letter) and are refused only when the question names such a count
+STANDALONE_DIMENSIONS = {"duration", "satisfaction"}
+
+
+def unheld_words(masked: str, has_measure: bool) -> list[str]:
+    """Question words naming an attribute the template does not count, as 'dimension:word'
+    (duration:答复时间): the plan cannot account for them with any measure."""
     text = masked.lower()
-    return [f"{name}:{m.group(0)}" for name, pattern in _UNHELD.items() if (m := pattern.search(text))]
+    return [f"{name}:{m.group(0)}" for name, pattern in _UNHELD.items()
+            if (has_measure or name in STANDALONE_DIMENSIONS) and (m := pattern.search(text))]
 
 
 def asks_decrease(op: Operation) -> bool:

@@ -169,7 +169,8 @@ class QueryPlanner:
         self.label_fallback = label_fallback
 
     def plan(self, question: str) -> QueryPlan:
-        question = to_simplified(normalize_question(question))
+        asked = normalize_question(question)
+        question = to_simplified(asked)
         language = detect_language(question)
         years, is_range, year_spans = parse_years(question)
         mentions = self.resolver.find(question)
@@ -206,14 +207,19 @@ class QueryPlanner:
             plan.aggregation = "avg"
         if plan.intent == "rank":
             plan.order = "asc" if _RANK_ASC.search(masked) else "desc"
-        plan.operation = self.operations.build(plan, masked, match, _named_order(question, plan.years))
+        self._operation(plan, masked, match, _named_order(question, plan.years))
+        plan.question = asked  # as asked (traditional characters too); the plan was made on the simplified text
+        return plan
+
+    def _operation(self, plan: QueryPlan, masked: str, match: MetricMatch, named_years: list[int]) -> None:
+        """What is computed (bot/operations.py), and the words naming what no report records."""
+        plan.operation = self.operations.build(plan, masked, match, named_years)
         if plan.operation.kind == "rank" and plan.operation.over != "categories" and plan.intent != "rank":
             plan.intent, plan.order = "rank", plan.operation.order
-        if plan.measures or plan.asks_number:
-            plan.unheld = unheld_words(masked)
+        if (plan.measures or plan.asks_number) and not _MENTIONS.search(masked):
+            plan.unheld = unheld_words(masked, bool(plan.measures))
             if plan.unheld and plan.intent not in ("list", "check"):
                 plan.route = "sql"  # the table answerer says what the reports do not record
-        return plan
 
     def _difference(self, plan: QueryPlan, masked: str, named_years: list[int]) -> None:
         """A比B多多少, increase from 2023 to 2024, 2024年增加了多少: two facts and their difference."""

@@ -234,6 +234,15 @@ class AnswerWriter:
             return measure.label_en.removesuffix(" (total)")
         return strip_enumerator(measure.label.removesuffix("（总计）"))
 
+    def category_name(self, measure: Measure, group: Measure) -> str:
+        """自然人 for 本年新收…（自然人） ranked within 本年新收…: the category without the group's name."""
+        name, whole = self.short_measure(measure), self.short_measure(group)
+        for sep in ("（", "·", " (", ": "):
+            if name.startswith(whole + sep) or (sep == ": " and ": " in name):
+                return name[len(whole) + len(sep):].rstrip("）)") if name.startswith(whole + sep) else \
+                    name.split(": ", 1)[1]
+        return name
+
     def operand_label(self, measure: Measure, org: str, year: int | None, show_measure: bool, show_org: bool,
                       show_year: bool) -> str:
         parts = [self.office(org) if show_org else "", (str(year) if self.en else f"{year}年") if show_year and year
@@ -302,12 +311,11 @@ class AnswerWriter:
                      "admit more than one reading"),
     }
 
-    def missing_operands(self, missing: list[tuple[str, str, int | None, Measure]]) -> str:
-        """(reason, org, year, measure) of every operand that could not be read: the figure is not computed."""
+    def missing_operands(self, missing: list[tuple[str, str, int | None, str]]) -> str:
+        """(reason, org, year, what) of every operand that could not be read: the figure is not computed."""
         items = []
-        for reason, org, year, measure in missing:
+        for reason, org, year, what in missing:
             zh, en = self.MISSING[reason]
-            what = self.short_measure(measure)
             items.append((en if self.en else zh).format(org=self.office(org) if self.en else org, year=year, what=what))
         if self.en:
             return "Not computed, because " + "; ".join(items) + ". A figure with a missing operand is not given."
@@ -349,14 +357,16 @@ class AnswerWriter:
         word = "有" if value else "没有"
         return f"{word}。{label}为{self.value(value, unit)}{refs}。"
 
-    def rank_categories(self, scope: str, group: str, top: list[str], value: Number | None, unit: str,
-                        asc: bool, n: int) -> str:
-        names = " / ".join(top)
+    def rank_categories(self, scope: str, group: str, top: list[tuple[str, Number]], unit: str, asc: bool,
+                        n: int) -> str:
+        """top: (category, value) of the places asked (ties included)."""
         if self.en:
             which = ("lowest" if asc else "highest") if n == 1 else (f"bottom {n}" if asc else f"top {n}")
-            return f"{scope}: the {which} among the categories of {group}: {names} ({self.value(value, unit)})."
+            names = "; ".join(f"{c} ({self.value(v, unit)})" for c, v in top)
+            return f"{scope}: the {which} among the categories of {group}: {names}."
         which = ("最少" if asc else "最多") if n == 1 else (f"后{n}位" if asc else f"前{n}位")
-        return f"{scope}{group}各类中{which}的是{names}（{self.value(value, unit)}）。"
+        names = "、".join(f"{c}（{self.value(v, unit)}）" for c, v in top)
+        return f"{scope}{group}各类中{which}的是{names}。"
 
     def count_of(self, what: str, n: int, items: list[str]) -> str:
         shown = ", ".join(items[:20]) if self.en else "、".join(items[:20])

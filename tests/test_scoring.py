@@ -14,6 +14,7 @@ from eval.harness import (
     Thresholds,
     aggregate,
     check_thresholds,
+    facet_scores,
     failures,
     load_set,
     load_thresholds,
@@ -315,3 +316,50 @@ def test_categories_below_their_threshold_are_listed():
     (sql,) = run.latency
     assert (sql.route, sql.n, sql.p50_ms) == ("sql", 30, 80.0)
     assert sql.p95_ms == pytest.approx(635.5)  # linear interpolation between 190 and 1000
+
+
+# ------------------------------------------------------------------ facets and confidently wrong answers
+def _derived_item(gold: dict, facet: str = "share") -> GoldItem:
+    return GoldItem.model_validate({
+        "id": "d", "category": "derived", "facet": facet, "question": "q", "lang": "zh", "gold": gold,
+        "source": {"org": "洛阳市洛龙区人民政府办公室", "year": 2021}, "route": "sql"})
+
+
+@pytest.mark.parametrize("gold,status,value,wrong", [
+    ({"type": "number", "value": 20.41, "tolerance": 0.01}, "answered", 21.74, True),   # another denominator
+    ({"type": "number", "value": 20.41, "tolerance": 0.01}, "answered", 20.41, False),
+    ({"type": "number", "value": 20.41, "tolerance": 0.01}, "not_found", None, False),  # wrong, not confident
+    ({"type": "status", "status": "not_found"}, "answered", 27, True),                  # a figure where none is
+    ({"type": "status", "status": "not_found"}, "not_found", None, False),
+])
+def test_confidently_wrong_is_a_wrong_figure_or_any_figure_where_none_exists(gold, status, value, wrong):
+    answer = Answer(question="q", status=status, route="sql", answer="…", value=value)
+    score = score_item(_derived_item(gold), answer)
+    assert score.confidently_wrong is wrong and score.facet == "share"
+
+
+def test_gold_item_facet_is_optional():
+    item = GoldItem.model_validate({"id": "x", "category": "table", "question": "q", "lang": "zh",
+                                    "gold": {"type": "number", "value": 1}, "source": {"org": "o"}, "route": "sql"})
+    assert item.facet is None
+
+
+def test_facets_below_threshold_and_confidently_wrong_answers_are_misses():
+    item = _derived_item({"type": "number", "value": 20.41, "tolerance": 0.01})
+    scores = [score_item(item, Answer(question="q", status="answered", route="sql", answer="…", value=v))
+              for v in (20.41, 20.41, 21.74)]
+    categories, overall = aggregate(scores)
+    run = RunResult(config=EvalConfig(name="fused", retrieval="fused", llm_model=None), items=scores,
+                    categories=categories, overall=overall, latency=route_latencies(scores), elapsed_s=1.0,
+                    facets=facet_scores(scores), confidently_wrong={"derived": 1})
+    assert [(f.category, f.n, round(f.answer, 3)) for f in run.facets] == [("share", 3, 0.667)]
+    misses = check_thresholds(run, Thresholds(categories={}, facets={"share": {"answer": 0.95}},
+                                              max_confidently_wrong={"derived": 0}))
+    assert [(m.category, m.metric) for m in misses] == [("facet share", "answer"), ("set derived", "confidently_wrong")]
+    assert str(misses[1]) == "set derived: 1 confidently wrong answer(s) > 0"
+
+
+def test_thresholds_hold_every_operation_at_95_percent_and_no_confidently_wrong():
+    thresholds = load_thresholds(DEFAULT_THRESHOLDS)
+    assert all(f["answer_citation"] >= 0.95 for f in thresholds.facets.values())
+    assert thresholds.max_confidently_wrong["derived"] == 0
