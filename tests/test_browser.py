@@ -251,18 +251,35 @@ def _clipped(locator) -> list[str]:
                                 ".map(c => c.innerText)")
 
 
+def _fits(table) -> bool:
+    """Every column of the table is inside its box: the last one (Files, Report) is not cut off at the edge."""
+    right = table.bounding_box()["x"] + table.bounding_box()["width"]
+    last = table.locator("th").filter(visible=True).last.bounding_box()
+    return last["x"] + last["width"] <= right + 1
+
+
 def test_reports_tab_shows_whole_file_names_many_rows_and_cells_that_do_not_edit(page):
     page.get_by_role("tab", name="Reports 报告").click()
     table = page.locator("#gq-reports")
     table.get_by_text("003_5e020ea6cd751a4c.txt").wait_for()
     assert table.locator("th", has_text="文件").count() >= 1  # the browser asks for Chinese
     assert _clipped(table.locator("td")) == []
+    assert _fits(table)
     assert table.bounding_box()["height"] > 500
     table.get_by_text("伊川县人民政府", exact=True).first.click()
     assert table.locator("input:not([type=file]), textarea").count() == 0  # no edit box opened
     page.locator(".gq-report h3").first.wait_for()
-    page.keyboard.press("Home")
+    # a report whose T4 does not add up: its failed rule is explained in Chinese, in the list and on its page
+    page.fill("#gq-report-filter textarea", "洪泽")
+    page.get_by_role("button", name="Refresh 刷新").click()
+    page.wait_for_function("!document.querySelector('#gq-reports').innerText.includes('伊川县人民政府')")
+    table.get_by_text("表四：各组总计 = 结果维持 + 结果纠正 + 其他结果 + 尚未审结").filter(visible=True).first.wait_for()
+    assert "T4: each group" not in table.inner_text()
+    assert _clipped(table.locator("td")) == []
+    table.get_by_text("2023", exact=True).filter(visible=True).first.click()
+    page.locator(".gq-report .gq-fail", has_text="表四：各组总计").first.wait_for()
     SHOTS.mkdir(exist_ok=True)
+    page.locator("#gq-report-filter").scroll_into_view_if_needed()
     page.screenshot(path=str(SHOTS / "reports.png"))
 
 
@@ -281,6 +298,7 @@ def test_facts_tab_metric_is_found_by_its_printed_label_and_enter_picks_the_tota
     row = facts.locator("[role=row]", has_text="伊川县人民政府").first.inner_text().split()
     assert row[:2] == ["伊川县人民政府", "2020"] and "总计" in row and "27" in row
     assert _clipped(facts.locator("th")) == []  # headers stay whole words at 1366 px
+    assert _fits(facts)
     metric.click()
     metric.fill("")
     metric.press_sequentially("reconsideration")  # English finds it too
