@@ -185,7 +185,8 @@ class Library:
         except Exception as exc:  # show the bare answer rather than nothing
             log.exception("rendering an answer failed")
             content = error_html(f"{answer.answer}\n{say('could_not_render', language, reason=exc)}", language)
-        if self.progress["running"] and answer.status not in ("answered", "help"):
+        loading_said = answer.plan is not None and not answer.plan.offices  # _while_loading already said it
+        if self.progress["running"] and answer.status not in ("answered", "help") and not loading_said:
             p = self.progress
             content += f'<p class="gq-note">{say("still_loading", language, done=p["done"], total=p["total"])}</p>'
         message = {"role": "assistant", "content": content}

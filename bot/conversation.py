@@ -63,6 +63,7 @@ class Reading(BaseModel):
     """One turn as understood: the resolved plan and which slots came from earlier turns."""
 
     plan: QueryPlan
+    fresh: QueryPlan = Field(description="The question planned on its own, before anything was carried over.")
     inherited: list[str] = Field(default_factory=list, description="Slots carried over: office, year, measure, operation.")
 
 
@@ -90,7 +91,7 @@ def follow(fresh: QueryPlan, previous: QueryPlan | None, cue: Intent | None,
     named = named_slots(fresh, cue)
     core = ("office", "year", "measure")
     if previous is None or all(named[s] for s in core) or not any(named.values()):
-        return Reading(plan=fresh)
+        return Reading(plan=fresh, fresh=fresh.model_copy(deep=True))
     merged = previous.model_copy(deep=True)
     grouped = {f for fields in SLOTS.values() for f in fields}
     for name in type(fresh).model_fields:
@@ -108,7 +109,7 @@ def follow(fresh: QueryPlan, previous: QueryPlan | None, cue: Intent | None,
     intent = cue if cue is not None else previous.intent
     if named["operation"]:
         merged.aggregation, merged.order, merged.diff_reverse = None, None, False  # from the new words only
-    return Reading(plan=reread(merged, intent), inherited=inherited)
+    return Reading(plan=reread(merged, intent), fresh=fresh.model_copy(deep=True), inherited=inherited)
 
 
 def example_offices(offices: list[OfficeRecord], records: list[ReportRecord]) -> list[tuple[str, list[int]]]:

@@ -113,8 +113,9 @@ class QuestionAnswerer:
         else:
             reading = self.read(question, self.context(history or []))
             answer = self._route(reading.plan)
-            if answer.status == "not_found" and names_nothing(reading.plan):
-                answer = self.help_answer(question, outside=True)  # nothing ties the question to the reports
+            if answer.status == "not_found" and names_nothing(reading.fresh):
+                # nothing in the question's own words ties it to the reports (今天天气怎么样)
+                answer = self.help_answer(question, outside=True)
             answer.plan = reading.plan
             self._say_reading(answer, reading)
             if reading.plan.read_as:  # a misspelt name: say what it was read as, before the figure

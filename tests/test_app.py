@@ -19,6 +19,7 @@ import pytest
 from gradio_client import Client
 
 from index.facts import FactStore
+from tests.test_conversation import CONVERSATIONS, check_turn
 
 pytestmark = [pytest.mark.slow, pytest.mark.corpus]
 
@@ -154,14 +155,14 @@ def test_ask_api_answers_yichuan_2020_with_27_and_cites_the_table_cell(client):
 
 def test_ask_api_returns_the_same_json_as_govqa_ask_json(client, app_server):
     from_api = client.predict(YICHUAN, api_name="/ask")
-    cli = subprocess.run(
-        [str(REPO / ".venv" / "bin" / "govqa"), "ask", "--json", YICHUAN, "--data-dir", str(app_server.data_dir)],
-        capture_output=True, text=True, timeout=300, env={**os.environ, "HF_HUB_OFFLINE": "1"},
+    cli = subprocess.run(  # this checkout's CLI (the venv's govqa script may belong to another checkout)
+        [sys.executable, "-m", "govqa.cli", "ask", "--json", YICHUAN, "--data-dir", str(app_server.data_dir)],
+        capture_output=True, text=True, timeout=300, env={**os.environ, "HF_HUB_OFFLINE": "1"}, cwd=REPO,
     )  # fmt: skip
     assert cli.returncode == 0, cli.stderr
     from_cli = json.loads(cli.stdout)
     assert set(from_api) == set(from_cli) == {"question", "status", "route", "answer", "value", "unit", "citations",
-                                              "elapsed_ms"}  # fmt: skip
+                                              "elapsed_ms", "resolved"}  # fmt: skip
     from_api.pop("elapsed_ms"), from_cli.pop("elapsed_ms")
     assert from_api == from_cli
 
@@ -209,9 +210,59 @@ def test_bad_questions_get_a_clean_status_not_an_exception(client, question, sta
     if status:
         assert answer["status"] == status and reason in answer["answer"]
     else:
-        assert answer["status"] in ("answered", "not_found", "ambiguous")
+        assert answer["status"] in ("answered", "not_found", "ambiguous", "help")
     # The store is untouched and the server still answers.
     assert client.predict(YICHUAN, api_name="/ask")["value"] == 27
+
+
+# ---------------------------------------------------------------------------- conversations
+@pytest.mark.parametrize("name", sorted(CONVERSATIONS))
+def test_ask_api_answers_a_conversation_given_its_history(client, facts, name):
+    history: list[str] = []
+    for turn in CONVERSATIONS[name]:
+        check_turn(facts, client.predict(turn[0], history, api_name="/ask"), turn)
+        history.append(turn[0])
+
+
+def test_ask_api_without_history_reads_a_follow_up_alone(client):
+    answer = client.predict("那2022年呢？", api_name="/ask")
+    assert answer["status"] != "answered" and answer["value"] is None
+
+
+@pytest.mark.parametrize(("greeting", "words"), [("hi", "I answer questions"), ("你好", "我可以回答")])
+def test_ask_api_greeting_gets_the_help_answer(client, greeting, words):
+    answer = client.predict(greeting, api_name="/ask")
+    assert answer["status"] == "help" and words in answer["answer"]
+
+
+def test_server_log_has_no_progress_bars_or_debug_lines_per_question(client, app_server):
+    before = len(app_server.log.read_text(encoding="utf-8", errors="replace"))
+    for question in ("洛龙区2021年存在哪些主要问题", "淮安市2024年存在哪些问题", YICHUAN):
+        assert client.predict(question, api_name="/ask")["status"] == "answered"
+    added = app_server.log.read_text(encoding="utf-8", errors="replace")[before:]
+    assert "Batches" not in added and " DEBUG " not in added, added[-2000:]
+
+
+def test_while_loading_an_office_not_loaded_yet_is_not_answered_from_another(tmp_path, corpus, embedder):
+    """Only 平潭综合实验区 2020 (21 requests) is in: 'Yichuan 2020' must not get 21, and says what is loaded."""
+    import app
+    from govqa.settings import Settings
+    from index.ingest import Ingestor
+
+    settings = Settings(data_dir=tmp_path / "data")
+    ingestor = Ingestor(settings, progress=False, embedder=embedder)
+    try:
+        ingestor.ingest_paths([corpus / "raw" / "fujian-pingtan_2020_pingtanarchive.txt"])
+    finally:
+        ingestor.close()
+    library = app.Library(settings)
+    library.progress.update(running=True, done=1, total=65)
+    for question, loaded in [(YICHUAN, "平潭综合实验区 2020"), ("伊川县2020年收到多少政府信息公开申请", "平潭综合实验区2020年"),
+                             ("2020年收到多少申请", "平潭综合实验区2020年")]:  # fmt: skip
+        answer = library.ask(question)
+        assert answer.status == "not_found" and answer.value is None and not answer.citations, question
+        assert loaded in answer.answer and "1/65" in answer.answer and "21" not in answer.answer, answer.answer
+    assert library.ask("平潭2020年收到多少申请").value == 21  # a loaded office is answered meanwhile
 
 
 # ---------------------------------------------------------------------------- which corpus a first start loads

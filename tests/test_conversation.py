@@ -52,16 +52,17 @@ def bot(corpus_settings) -> QuestionAnswerer:
     return QuestionAnswerer(corpus_settings)
 
 
-def _printed(bot: QuestionAnswerer, org: str, year: int, key: str):
-    found = bot.store.facts(orgs=[org], years=[year], keys=[key])
+def _printed(store, org: str, year: int, key: str):
+    found = store.facts(orgs=[org], years=[year], keys=[key])
     return found[0].value if found else None
 
 
-def _check_turn(bot, answer: dict, turn: tuple) -> None:
+def check_turn(store, answer: dict, turn: tuple) -> None:
+    """One answer (Answer.contract() JSON) against its expected turn and the printed cell in the store."""
     question, status, org, year, key, value, follow_up = turn
     assert answer["status"] == status, (question, answer["answer"])
     if status == "answered":
-        expected = _printed(bot, org, year, key)
+        expected = _printed(store, org, year, key)
         assert expected is not None and answer["value"] == expected, (question, answer["answer"])
         if value is not None:
             assert expected == value
@@ -79,7 +80,7 @@ def test_conversation_is_answered_turn_by_turn_with_what_earlier_turns_named(bot
     history: list[str] = []
     for turn in CONVERSATIONS[name]:
         answer = bot.ask(turn[0], history=history).contract()
-        _check_turn(bot, answer, turn)
+        check_turn(bot.store, answer, turn)
         history.append(turn[0])
 
 
@@ -99,7 +100,7 @@ def test_a_follow_up_keeps_the_earlier_trend_and_replaces_only_the_measure(bot):
     history = ["平潭2021到2025年每年收到多少申请"]
     answer = bot.ask("行政复议呢？", history=history)
     assert answer.plan.intent == "trend" and answer.plan.years == [2021, 2022, 2023, 2024, 2025]
-    expected = [_printed(bot, PINGTAN, y, RECONSIDERATION) for y in range(2021, 2026)]
+    expected = [_printed(bot.store, PINGTAN, y, RECONSIDERATION) for y in range(2021, 2026)]
     assert [v for _, v in answer.series] == expected and None not in expected
     assert [(c.org, c.key) for c in answer.citations] == [(PINGTAN, RECONSIDERATION)] * 5
 
@@ -165,7 +166,7 @@ def test_cli_jsonl_reads_conversation_lines_in_order_with_interleaved_ids(corpus
     assert len(answers) == len(expected) + 1
     for answer, (name, turn) in zip(answers, expected):
         assert answer["conversation"] == name and answer["question"] == turn[0]
-        _check_turn(bot, answer, turn)
+        check_turn(bot.store, answer, turn)
     alone = answers[-1]
     assert "conversation" not in alone and alone["status"] != "answered" and alone["value"] is None
 

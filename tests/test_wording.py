@@ -7,11 +7,24 @@ import string
 import pytest
 
 from bot.models import Answer, Citation, QueryPlan
-from bot.render import RULE_TEXT_ZH, WORDING, AnswerWriter, both, rule_detail, rule_text, say
+from bot.render import (
+    RULE_TEXT_ZH,
+    WORDING,
+    AnswerWriter,
+    both,
+    rule_detail,
+    rule_text,
+    say,
+)
+from index.models import ReportRecord
 from parsers.checks import run_checks
 from parsers.models import Fact, Report
-from web.presenting import answer_html, checks_summary, reports_frame, report_summary_html
-from index.models import ReportRecord
+from web.presenting import (
+    answer_html,
+    checks_summary,
+    report_summary_html,
+    reports_frame,
+)
 
 CJK = re.compile(r"[\u4e00-\u9fff]")
 LATIN_WORD = re.compile(r"\b[A-Za-z]{3,}\b")

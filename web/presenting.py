@@ -479,8 +479,8 @@ def write_facts_csv(frame: pd.DataFrame, path: Path) -> Path:
 
 # ---------------------------------------------------------------------------- page helpers
 # Column widths at 1366 px: headers stay whole words, office names and file names readable.
-REPORT_WIDTHS = ["180px", "60px", "76px", "140px", "200px", "110px", "72px", "64px", "330px"]
-FACT_WIDTHS = ["170px", "60px", "56px", "230px", "110px", "64px", "64px", "68px", "170px", "220px"]
+REPORT_WIDTHS = ["180px", "60px", "76px", "130px", "190px", "90px", "84px", "64px", "320px"]  # 1194 px
+FACT_WIDTHS = ["170px", "60px", "56px", "230px", "110px", "64px", "64px", "68px", "170px", "200px"]  # 1192 px
 
 
 def language_of(accept_language: str) -> str:
