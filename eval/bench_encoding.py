@@ -31,7 +31,8 @@ from pathlib import Path
 from govqa.settings import PROJECT_ROOT, IndexSettings, Settings
 
 PATHS: dict[str, dict] = {
-    "old": {"embedding_runtime": "torch", "embed_pending_chunks": 0, "embed_tables": True, "embed_batch_size": 32},
+    "old": {"embedding_runtime": "torch", "embed_pending_chunks": 0, "embed_tables": True, "embed_batch_size": 32,
+            "embed_threads": 0},  # torch's own default: a thread per core
     "new": {},
     "new+tables": {"embed_tables": True},
 }
@@ -254,7 +255,7 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--corpus", type=Path, default=PROJECT_ROOT.parent / "shared" / "corpus")
     ap.add_argument("--synthetic", type=int, default=1000, help="synthetic reports (0: skip)")
-    ap.add_argument("--paths", default="new,old,new+tables", help="encoding paths, comma-separated")
+    ap.add_argument("--paths", default="new,old,new+tables", help="encoding paths run on the corpus")
     ap.add_argument("--synthetic-paths", default="new,old", help="paths run on the synthetic reports")
     ap.add_argument("--encode-sample", type=int, default=0, help="also time the encoder alone on N corpus passages")
     ap.add_argument("--json", type=Path, help="write every result here as JSON")
