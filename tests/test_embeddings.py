@@ -42,7 +42,9 @@ UNRELATED_PASSAGE = "平潭综合实验区今年新建公共停车场三处，�
 
 @pytest.fixture(scope="session")
 def embedder() -> Embedder:
-    return Embedder(IndexSettings())
+    # The rebuilt folder itself, through sentence-transformers on torch (the int8 ONNX runtime made from
+    # it is compared with this one in tests/test_onnx_runtime.py).
+    return Embedder(IndexSettings(embedding_runtime="torch"))
 
 
 @pytest.fixture(scope="session")
@@ -161,7 +163,7 @@ def test_langchain_embeddings_give_the_embedder_vectors(embedder):
 
 
 def test_model_is_loaded_once_per_process(embedder):
-    again = Embedder(IndexSettings())
+    again = Embedder(IndexSettings(embedding_runtime="torch"))
     assert again._model is embedder._model
 
 
