@@ -167,8 +167,11 @@ def test_the_store_records_the_unit_and_the_printed_unit_of_money_cells(settings
     with sqlite3.connect(settings.data_dir / "facts.sqlite3") as conn:
         rows = dict(((k, (v, u, p)) for k, v, u, p in conn.execute(
             "SELECT key, value, unit, printed_unit FROM facts WHERE key LIKE 'T2/centralized_procurement/%'")))
+        view = conn.execute("SELECT org, year, value, unit FROM fact_values WHERE key = "
+                            "'T2/centralized_procurement/procurement_amount'").fetchall()
     assert rows == {"T2/centralized_procurement/procurement_amount": (7380.28959, "万元", "元"),
                     "T2/centralized_procurement/procurement_items": (395, None, None)}
+    assert view == [("平潭综合实验区", 2020, 7380.28959, "万元")]
 
 
 def test_a_dash_between_run_together_digits_is_one_blank_cell():
