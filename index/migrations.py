@@ -124,6 +124,12 @@ _V2 = [
 _V3 = [
     "ALTER TABLE facts ADD COLUMN unit TEXT",
     "ALTER TABLE facts ADD COLUMN printed_unit TEXT",
+    "DROP VIEW fact_values",
+    """CREATE VIEW fact_values AS
+SELECT f.report_id, r.org, r.year, r.title, r.template, f.key, f.tbl, f."row", f.col,
+  f.value, f.raw, f.label, f.col_label, f.status, f.span_start, f.span_end, f.line, f.unit, f.printed_unit
+FROM facts f
+JOIN reports r ON r.report_id = f.report_id""",
 ]
 
 # Facts first, vectors after: a report's facts are committed (and answer table questions) before its
@@ -138,7 +144,8 @@ _V4 = [
 MIGRATIONS: list[tuple[int, str, list[str]]] = [
     (1, "reports, sources, facts, offices; fact_values and report_t3_totals views", _V1),
     (2, "store_version: a counter bumped by every write transaction", _V2),
-    (3, "facts.unit and facts.printed_unit: the unit of money cells, as stored and as printed", _V3),
+    (3, "facts.unit and facts.printed_unit (the unit of money cells, as stored and as printed), in fact_values too",
+     _V3),
     (4, "reports.text_generation: which generation's passages are in the section index", _V4),
 ]
 

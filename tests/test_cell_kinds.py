@@ -167,8 +167,11 @@ def test_the_store_records_the_unit_and_the_printed_unit_of_money_cells(settings
     with sqlite3.connect(settings.data_dir / "facts.sqlite3") as conn:
         rows = dict(((k, (v, u, p)) for k, v, u, p in conn.execute(
             "SELECT key, value, unit, printed_unit FROM facts WHERE key LIKE 'T2/centralized_procurement/%'")))
+        view = conn.execute("SELECT org, year, value, unit FROM fact_values WHERE key = "
+                            "'T2/centralized_procurement/procurement_amount'").fetchall()
     assert rows == {"T2/centralized_procurement/procurement_amount": (7380.28959, "万元", "元"),
                     "T2/centralized_procurement/procurement_items": (395, None, None)}
+    assert view == [("平潭综合实验区", 2020, 7380.28959, "万元")]
 
 
 def test_a_dash_between_run_together_digits_is_one_blank_cell():
@@ -179,3 +182,21 @@ def test_a_dash_between_run_together_digits_is_one_blank_cell():
 def test_a_run_of_dashes_between_run_together_digits_is_as_many_blank_cells_as_the_row_needs():
     cells = read_row("3—————3", [CellSpec()] * 7, lambda v: sum(v[:6]) == v[6], 10_000)
     assert cells.values == [3, None, None, None, None, None, 3] and cells.status.count("blank") == 5
+
+
+@pytest.mark.parametrize(
+    "row_text, value, printed_unit",
+    [
+        ("政府集中采购（元）\t395\t73802895.90", 7380.28959, "元"),  # the unit after the row label
+        ("政府集中采购\t395\t1.2亿元", 12000, "亿元"),  # in the cell, over the header's 万元
+        ("政府集中采购\t395\t94430", 94430, "万元"),  # the header's
+    ],
+)
+def test_money_unit_is_taken_from_the_cell_the_row_label_or_the_header(row_text, value, printed_unit):
+    from parsers.tables import parse_t2
+
+    text = f"二、主动公开政府信息情况\n第二十条第（九）项\n信息内容\t采购项目数量\t采购总金额（单位：万元）\n{row_text}\n"
+    facts, _ = parse_t2(text, (0, len(text)), "v2019", 10_000)
+    amount = next(f for f in facts if f.col == "procurement_amount")
+    assert (amount.value, amount.printed_unit, amount.unit) == (value, printed_unit, "万元")
+    assert next(f for f in facts if f.col == "procurement_items").value == 395
