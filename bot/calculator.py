@@ -66,10 +66,13 @@ class Calculator:
         out = []
         across = sorted(o for o in self.offices if not plan.years or set(self.offices[o].years) & set(plan.years))
         for operand in plan.operation.operands:
-            offices = [operand.office] if operand.office else (across if plan.across_offices else [])
+            # a total with no office named is over every office: then an office lacking a year is named too
+            whole = plan.across_offices or (plan.operation.kind in ("sum", "mean") and not plan.ambiguous_offices
+                                            and not plan.unknown_offices)
+            offices = [operand.office] if operand.office else (across if whole else [])
             for org in offices:
                 years = [operand.year] if operand.year else self._years_with_tables(org)
-                if plan.across_offices and operand.year is None and plan.years:
+                if whole and operand.year is None and plan.years:
                     years = plan.years
                 out += [operand.model_copy(update={"office": org, "year": y}) for y in years]
         return out
