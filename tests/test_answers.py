@@ -180,7 +180,8 @@ def test_list_reports_of_an_office(bot):
 
 def test_contract_is_the_json_of_the_api(bot):
     contract = bot.ask("伊川县2020年予以公开多少件").contract()
-    assert set(contract) == {"question", "status", "route", "answer", "value", "unit", "citations", "elapsed_ms"}
+    assert set(contract) == {"question", "status", "route", "answer", "value", "unit", "citations", "elapsed_ms",
+                             "resolved"}  # how the question was read (issue 11)
     assert set(contract["citations"][0]) == {"report_id", "title", "org", "year", "section", "locator", "quote"}
     json.dumps(contract, ensure_ascii=False)
 
