@@ -27,6 +27,7 @@ from index.embeddings import Embedder
 from index.facts import FactStore
 from index.ingest import FileResult, Ingestor, find_report_files
 from index.sections import SectionIndex
+from parsers.formats import SUPPORTED_SUFFIXES
 from web.presenting import (
     FACT_WIDTHS,
     REPORT_WIDTHS,
@@ -427,7 +428,7 @@ def _facts_tab(lib: Library, export_dir: Path):
 def _upload_tab(lib: Library):
     upload = upload_handler(lib)
     gr.Markdown(both("upload_intro", mb=lib.settings.app.max_upload_mb))
-    files = gr.File(file_count="multiple", file_types=[".txt", ".md", ".html", ".htm", ".pdf", ".docx"],
+    files = gr.File(file_count="multiple", file_types=list(SUPPORTED_SUFFIXES),
                     label=both("upload_files"), elem_id="gq-upload")  # fmt: skip
     go = gr.Button(both("ingest_files"), variant="primary", elem_id="gq-ingest")
     status = gr.Markdown(elem_id="gq-upload-status")

@@ -12,9 +12,9 @@ from pathlib import Path
 
 from govqa.errors import ParseError
 from govqa.settings import PROJECT_ROOT, ParsingSettings
+from parsers.formats import is_supported
 from parsers.report import ReportParser
 
-SUFFIXES = {".txt", ".md", ".html", ".htm", ".pdf", ".docx"}
 
 
 def main() -> None:
@@ -22,7 +22,7 @@ def main() -> None:
     ap.add_argument("folder", nargs="?", type=Path, default=PROJECT_ROOT.parent / "shared" / "corpus")
     ap.add_argument("--repeat", type=int, default=3)
     args = ap.parse_args()
-    files = sorted(p for p in args.folder.rglob("*") if p.suffix.lower() in SUFFIXES)
+    files = sorted(p for p in args.folder.rglob("*") if is_supported(p.suffix))
     parser = ReportParser(ParsingSettings())
     reports, failures = [], []
     start = time.perf_counter()

@@ -10,8 +10,8 @@ from pathvalidate import sanitize_filename
 from bot.render import WORDING, both
 from govqa.errors import IngestError
 from index.ingest import FileResult
+from parsers.formats import accepted_text, is_supported
 
-UPLOAD_SUFFIXES = (".txt", ".md", ".html", ".htm", ".pdf", ".docx")
 def safe_upload_name(name: str, taken: Iterable[str] = ()) -> str:
     """A file name safe to store: no folders or traversal, no reserved or control characters, CJK kept,
     a supported lower-case suffix, and '-2', '-3'… added when the name is already taken."""
@@ -35,9 +35,9 @@ def store_upload(source: Path, original_name: str, uploads_dir: Path, max_mb: fl
     size = source.stat().st_size
     if size > max_mb * 1024 * 1024:
         raise IngestError(f"{size / 1024 / 1024:.1f} MiB is over the {max_mb:g} MiB upload limit", original_name)
-    if Path(original_name).suffix.lower() not in UPLOAD_SUFFIXES:
+    if not is_supported(Path(original_name).suffix):
         kind = Path(original_name).suffix or "(no suffix)"
-        raise IngestError(f"unsupported file type {kind}; accepted: {' '.join(UPLOAD_SUFFIXES)}", original_name)
+        raise IngestError(f"unsupported file type {kind}; accepted: {accepted_text()}", original_name)
     uploads_dir.mkdir(parents=True, exist_ok=True)
     data = source.read_bytes()
     wanted = safe_upload_name(original_name)
