@@ -8,13 +8,14 @@ from index.models import FactRecord
 from parsers.models import Number
 from parsers.template import (
     SECTION_HEADINGS,
+    SECTION_OF_TABLE,
     T3_COLUMNS,
     T3_ROWS,
     T4_GROUPS,
     T4_OUTCOMES,
 )
 
-TABLE_SECTION = {"T2": "二", "T3": "三", "T4": "四"}
+TABLE_SECTION = SECTION_OF_TABLE
 _ITEM_COLUMNS = {"prior_count", "procurement_items"}
 _MONEY_COLUMNS = {"fee_amount", "procurement_amount"}
 

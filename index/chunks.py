@@ -12,9 +12,9 @@ from functools import cache
 
 from index.models import Chunk
 from parsers.models import Fact, Report, Section
-from parsers.template import PRE2019, SECTION_HEADINGS, UNKNOWN, all_keys
+from parsers.template import PRE2019, SECTION_HEADINGS, TABLES, UNKNOWN, all_keys
 
-TABLE_OF_SECTION = {"二": "T2", "三": "T3", "四": "T4"}
+TABLE_OF_SECTION = {spec.section: key for key, spec in TABLES.items()}
 # all_keys() builds its dict on every call; fact_line runs ~70 times per report (a third of the non-embedding
 # ingest time at 10,000 reports when uncached). Read-only here.
 _template_keys = cache(all_keys)
@@ -77,7 +77,7 @@ def chunk_report(report: Report, max_chars: int, text: str | None = None) -> lis
     level1 = {s.number for s in report.sections if s.level == 1}
     for orphan in (s for s in report.sections if s.level != 1 and s.parent not in level1):
         chunks += _passages(report, orphan, orphan.text, body_start(orphan), max_chars)
-    for table in ("T2", "T3", "T4"):
+    for table in TABLES:
         if table not in tables_done and any(f.table == table for f in report.facts):
             chunks += table_chunks(report, table, None, max_chars)
     return _unique_ids(chunks)

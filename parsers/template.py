@@ -290,3 +290,4 @@ TABLES = {
                     (RULES["t3_rows"], RULES["t3_balance"], RULES["t3_results"])),
     "T4": TableSpec("T4", "四", SECTION_HEADINGS["四"], tuple(T4_GROUPS), tuple(T4_OUTCOMES), (RULES["t4_groups"],)),
 }
+SECTION_OF_TABLE = {key: spec.section for key, spec in TABLES.items()}  # T3 → 三
