@@ -5,12 +5,13 @@ import pytest
 
 from bot.offices import OfficeResolver
 from bot.planner import QueryPlanner
+from govqa.settings import ParsingSettings
 from index.offices import is_government_office, office_record
 from parsers.meta import complete_org, find_title, title_org
 from parsers.organs import OfficeName, derived_short_forms, organ_keys, organ_table
 from parsers.reading import read_document
-from govqa.settings import ParsingSettings
 from tests.conftest import RAW, SEEDS
+
 
 # ------------------------------------------------------------------ the model
 @pytest.mark.parametrize(("org", "units", "organ", "kind"), [
