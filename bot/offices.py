@@ -18,7 +18,7 @@ from rapidfuzz.distance import Levenshtein
 
 from index.models import OfficeRecord
 from parsers.gazetteer import place_pinyin, place_words, region_chain, short_name
-from parsers.organs import OfficeName, english_organ_vocabulary, organ_vocabulary
+from parsers.organs import ORGAN_SUFFIX, OfficeName, english_organ_vocabulary, organ_vocabulary
 
 # Words after a region name that mean "its government" (洛龙区政府, 伊川县人民政府办公室).
 _GOV_BODY = re.compile(r"^(?:人民政府办公室|人民政府办公厅|人民政府|政府办公室|政府|管委会办公室|管委会|管理委员会)")
@@ -33,9 +33,9 @@ _JOINERS = set("和与及或跟同比较对")  # 淮安市和洪泽区 is two na
 _ADMIN_SUFFIX = set("省市县区")
 # what may stand between a region and its organ: 平潭县的民政局, Pingtan's health bureau, 平潭2012年民政局
 _GAP = re.compile(r"[\s的'’s]*(?:(?:19|20)\d{2}\s*年度?\s*的?)?[\s的]*", re.IGNORECASE)
-_ORGAN_AFTER = re.compile(r"的?([\u4e00-\u9fff]{1,8}?(?:局|委员会|委|办公室|中心))")
-_ORGAN_START = re.compile(r"[\u4e00-\u9fff]{0,8}?(?:局|委员会|委|办公室|中心)")
-_AFTER_PLACE = re.compile(r"(?:\d|年|的|政府|[\u4e00-\u9fff]{0,8}?(?:局|委员会|委|办公室|中心)|$)")
+_ORGAN_AFTER = re.compile(rf"的?([\u4e00-\u9fff]{{1,8}}?{ORGAN_SUFFIX})")
+_ORGAN_START = re.compile(rf"[\u4e00-\u9fff]{{0,8}}?{ORGAN_SUFFIX}")
+_AFTER_PLACE = re.compile(rf"(?:\d|年|的|政府|[\u4e00-\u9fff]{{0,8}}?{ORGAN_SUFFIX}|$)")
 
 
 def _another_place(window: str, name: str) -> bool:

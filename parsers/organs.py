@@ -33,8 +33,9 @@ _ZONE = re.compile(r"^[^省市县旗]{1,6}?片区(?:管理局|管委会)?$|^[^�
 # organ suffixes and the one character a short form keeps of them (发展和改革委员会 → 发改委)
 _SUFFIXES = (("委员会", "委"), ("办公室", "办"), ("中心", "中心"), ("局", "局"), ("委", "委"), ("办", "办"))
 _JOIN = re.compile(r"[和与及]")
-# the organ words a question or a title uses: any run of characters closing with an organ suffix
-ORGAN_ENDING = re.compile(r"(?:局|委员会|委|办公室|办|中心|管委会|办事处)$")
+# how a department's name ends (民政局, 发展和改革委员会, 人民防空办公室, 大数据中心): lets a question's unknown
+# organ (平潭县城投局) be recognised as an organ, not as the region's government
+ORGAN_SUFFIX = r"(?:局|委员会|委|办公室|中心)"
 
 
 class Organ(BaseModel):
