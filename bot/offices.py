@@ -219,32 +219,7 @@ class OfficeResolver:
             for element in elements:
                 add(word, "region", element)
         for office in offices:
-            name = self.names[office.org]
-            official = [f for f, is_official in name.organ_forms() if is_official]
-            add(office.org, "office", office.org)
-            for alias in office.aliases:
-                if alias in region_words:
-                    continue  # a bare place name is a region mention: the region rule decides
-                grade = OFFICIAL if office.is_government or any(alias.endswith(f) for f in official) else SHORT
-                add(alias, "office", office.org, grade)
-            if name.is_department:  # the organ alone (民政局, civil affairs bureau): resolved when unique
-                for form, is_official in name.organ_forms():
-                    grade = ORGAN_ALONE if is_official else ORGAN_ALONE - 0.01
-                    organs.setdefault((form, grade), []).append(office.org)
-                for english in name.english_organs():
-                    organs.setdefault((english, ORGAN_ALONE), []).append(office.org)
-            for form in office.pinyin:
-                words = [w for w in re.findall(r"[a-z]+", form.lower()) if w not in _EN_SUFFIX]
-                core = "".join(w for w in words if w not in _EN_BODY)
-                places = [el for el in office.region if core in ("".join(_pinyin(short_name(el))),
-                                                                 "".join(_pinyin(el)))]
-                # 'pingtan county government' is the region plus a government word: the region rule decides
-                for place in places if len(core) >= 4 else []:
-                    add(core, "region", place)
-                if len(core) >= 4 and not places:
-                    add("".join(words), "office", office.org)
-                    # 'luolong approval bureau' for 'luolong administrative approval bureau'
-                    add("".join(w for w in words if w not in _EN_FILLER), "office", office.org, SHORT)
+            self._office_surfaces(office, add, organs, region_words)
         # one surface per organ form and grade, its offices kept aside: 民政局 in 5,000 offices is one entry
         self.organ_offices = {f"{form}|{grade}": orgs for (form, grade), orgs in organs.items()}
         for form, grade in organs:
@@ -257,6 +232,35 @@ class OfficeResolver:
                     tables.latin.setdefault(re.sub(r"[^a-z]", "", form.lower()), []).append(surface)
         self.region_members = {el: sorted(orgs) for el, orgs in regions.items()}
         return tables
+
+    def _office_surfaces(self, office: OfficeRecord, add, organs: dict, region_words: dict) -> None:
+        """An office's names: its full name, stored aliases (official or short forms), its organ alone, pinyin."""
+        name = self.names[office.org]
+        official = [f for f, is_official in name.organ_forms() if is_official]
+        add(office.org, "office", office.org)
+        for alias in office.aliases:
+            if alias in region_words:
+                continue  # a bare place name is a region mention: the region rule decides
+            grade = OFFICIAL if office.is_government or any(alias.endswith(f) for f in official) else SHORT
+            add(alias, "office", office.org, grade)
+        if name.is_department:  # the organ alone (民政局, civil affairs bureau): resolved when unique
+            for form, is_official in name.organ_forms():
+                grade = ORGAN_ALONE if is_official else ORGAN_ALONE - 0.01
+                organs.setdefault((form, grade), []).append(office.org)
+            for english in name.english_organs():
+                organs.setdefault((english, ORGAN_ALONE), []).append(office.org)
+        for form in office.pinyin:
+            words = [w for w in re.findall(r"[a-z]+", form.lower()) if w not in _EN_SUFFIX]
+            core = "".join(w for w in words if w not in _EN_BODY)
+            places = [el for el in office.region if core in ("".join(_pinyin(short_name(el))),
+                                                             "".join(_pinyin(el)))]
+            # 'pingtan county government' is the region plus a government word: the region rule decides
+            for place in places if len(core) >= 4 else []:
+                add(core, "region", place)
+            if len(core) >= 4 and not places:
+                add("".join(words), "office", office.org)
+                # 'luolong approval bureau' for 'luolong administrative approval bureau'
+                add("".join(w for w in words if w not in _EN_FILLER), "office", office.org, SHORT)
 
     # ------------------------------------------------------------------ finding names
     def find(self, question: str) -> list[OfficeMention]:
