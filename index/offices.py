@@ -6,15 +6,12 @@
 the region's own government only — the bare region name, which a question naming just the region means.
 """
 
-import re
 
 from pypinyin import lazy_pinyin
 
 from index.models import OfficeRecord
 from parsers.organs import OfficeName
 from parsers.organs import split_office_name as _split
-
-_GOVERNMENT_BODY = re.compile(r"^(?:(?:人民)?政府(?:办公室|办公厅|办)?|管委会(?:办公室)?|管理委员会(?:办公室)?)?$")
 
 _UNIT_ENGLISH = {
     "经济技术开发区": ["economic and technological development zone", "development zone"],
@@ -85,8 +82,8 @@ def unit_short_names(unit: str) -> list[str]:
 
 def is_government_office(org: str) -> bool:
     """The region's own government: 人民政府, 管委会, a 综合实验区 itself, or their 办公室 writing for them."""
-    units, body = split_office_name(org)
-    return bool(units) and bool(_GOVERNMENT_BODY.match(body))
+    name = OfficeName.parse(org)
+    return bool(name.units) and name.kind in ("government", "general_office")
 
 
 def region_chain(org: str, region: list[str]) -> list[str]:

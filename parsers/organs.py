@@ -123,9 +123,9 @@ def _other_names(organ: str) -> frozenset[str]:
     return frozenset(n for o in organ_table().values() if o.full != organ for n in (o.full, *o.short))
 
 
-def organ_kind(organ: str, last_unit: str = "") -> OrganKind:
+def organ_kind(organ: str) -> OrganKind:
     if _GOVERNMENT.match(organ):
-        return "zone" if re.search(r"(?:开发区|片区)$", last_unit) and organ else "government"
+        return "government"  # a zone's 管委会 governs its zone as a 人民政府 does its region
     if _GENERAL_OFFICE.match(organ):
         return "general_office"
     if _TOWNSHIP.search(organ):
@@ -160,7 +160,7 @@ class OfficeName(BaseModel):
     @classmethod
     def parse(cls, org: str) -> "OfficeName":
         units, organ = split_office_name(org)
-        return cls(org=org, units=units, organ=organ, kind=organ_kind(organ, units[-1] if units else ""),
+        return cls(org=org, units=units, organ=organ, kind=organ_kind(organ),
                    keys=organ_keys(organ) if organ else [])
 
     @property
