@@ -33,6 +33,7 @@ _JOINERS = set("和与及或跟同比较对")  # 淮安市和洪泽区 is two na
 _ADMIN_SUFFIX = set("省市县区")
 # what may stand between a region and its organ: 平潭县的民政局, Pingtan's health bureau, 平潭2012年民政局
 _GAP = re.compile(r"[\s的'’s]*(?:(?:19|20)\d{2}\s*年度?\s*的?)?[\s的]*", re.IGNORECASE)
+_EN_ORGAN_AFTER = re.compile(r"(?:['’]s)?\s+((?:[a-z\-]+\s+){0,5}?(?:bureau|commission|office|department|agency|center|centre)s?)\b")
 _ORGAN_AFTER = re.compile(rf"的?([\u4e00-\u9fff]{{1,8}}?{ORGAN_SUFFIX})")
 _ORGAN_START = re.compile(rf"[\u4e00-\u9fff]{{0,8}}?{ORGAN_SUFFIX}")
 _AFTER_PLACE = re.compile(rf"(?:\d|年|的|政府|[\u4e00-\u9fff]{{0,8}}?{ORGAN_SUFFIX}|$)")
@@ -335,6 +336,13 @@ class OfficeResolver:
                 found.append(OfficeMention(text=window, start=i, end=i + len(window), kind="organ", offices=[]))
         found += self._latin_organs(question)
         for m in kept:
+            english = _EN_ORGAN_AFTER.match(question[m.end:].lower()) if m.kind == "region" and not m.gov_only else None
+            if english and [w for w in english.group(1).split() if w not in _EN_SUFFIX] == ["office"]:
+                english = None  # Hongze district office: the government's own office, not a department
+            if english:  # Pingtan tourism bureau: an organ the table does not know is still an organ
+                s = m.end + english.start(1)
+                found.append(OfficeMention(text=question[s:m.end + english.end(1)], start=s, end=m.end + english.end(1),
+                                           kind="organ", offices=[], score=0.5))
             if m.kind == "region" and not m.gov_only:
                 after = _ORGAN_AFTER.match(question[m.end:])
                 if after and not _GOV_BODY.match(after.group(1)):

@@ -181,6 +181,8 @@ def planner() -> QueryPlanner:
     # a department with no report: never the region's government or another department
     ("平潭县教育局2012年收到多少申请", NOT_FOUND),
     ("Pingtan education bureau 2012 applications", NOT_FOUND),
+    ("How many requests did the Pingtan tourism bureau receive in 2012?", NOT_FOUND),  # an organ not in the table
+    ("平潭县城投局2012年收到多少申请", NOT_FOUND),
     ("教育局2012年收到多少申请", NOT_FOUND),
     ("平潭县卫计局2012年收到多少申请", NOT_FOUND),  # one character from 卫生局, but another organ
     ("宜昌市民政局2012年收到多少申请", NOT_FOUND),  # a real place's department, not 平潭's
