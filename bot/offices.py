@@ -96,9 +96,12 @@ class _Tables:
 
     def add_chinese(self, surface: _Surface, near_misses: bool = True, place_part: bool = True) -> None:
         """near_misses: also findable with one character wrong (official names and regions, not short forms);
-        place_part: the name starts with a place, whose look-alike characters are still that place."""
+        place_part: the name starts with a place, whose look-alike characters (and homophones) are still that
+        place — an organ alone is matched exactly (信访举报 is no misspelt 信访局)."""
         text = surface.text
         self.chinese.setdefault(text, []).append(surface)
+        if not place_part:
+            return
         self.by_pinyin.setdefault(_pinyin(text), []).append(surface)
         self.latin.setdefault("".join(_pinyin(text)), []).append(surface)
         if len(text) >= 4 and near_misses:
@@ -153,6 +156,12 @@ def _level_fits(surface: _Surface, word: str) -> bool:
     """'X County' names a 县: a stored region X of another level (X市) is another place."""
     return surface.kind != "region" or word not in _LEVEL or surface.target.endswith(_LEVEL[word]) \
         or not surface.target.endswith(("省", "市", "县", "区"))
+
+
+def _quoted(question: str, start: int) -> bool:
+    """Inside “…” or 《…》: the name of a website or a document (“中国平潭”网站), not an office asked about."""
+    before = question[:start]
+    return before.count("“") > before.count("”") or before.count("《") > before.count("》")
 
 
 def _overlaps(m: OfficeMention, others: list[OfficeMention]) -> bool:
@@ -268,14 +277,17 @@ class OfficeResolver:
         """Every office, region or organ named in the question, longest first, not overlapping, in question order;
         an organ right after a region is that region's organ, or an office with no report ('absent')."""
         found = _merge_same_span(self._exact(question) + self._by_pinyin(question) + self._latin(question))
-        kept = _longest_first([m for m in found if not m.corrected or self._plausible_typo(m)])
+        exact = [m for m in found if not m.corrected and m.kind == "office"]
+        # a near miss that only adds a character to an exact name (平潭公安局各) is that exact name
+        found = [m for m in found if not m.corrected or self._plausible_typo(m) and not any(
+            e.start >= m.start and e.end <= m.end and set(e.offices) == set(m.offices) for e in exact)]
+        kept = _longest_first(found)
         # 洛阳市洛龙区…: a region written just before a place inside it only qualifies that place
         kept = [m for i, m in enumerate(kept)
                 if not (m.kind == "region" and i + 1 < len(kept) and kept[i + 1].start == m.end
                         and kept[i + 1].kind != "organ"  # 福州市 + 民政局: the city's own bureau, see below
                         and set(kept[i + 1].offices) <= set(m.offices) and kept[i + 1].offices)]
-        named = {o for m in kept if m.kind == "office" for o in m.offices}
-        kept = [m for m in kept if not (m.kind == "region" and not m.gov_only and named & set(m.offices))]
+        kept = [m for m in kept if not (m.kind == "region" and _quoted(question, m.start))]
         kept = sorted(kept + self._absent_organs(question, kept), key=lambda m: m.start)
         kept = sorted(kept + self._absent_places(question, kept), key=lambda m: m.start)
         return self._regions_with_organs(question, kept)
