@@ -18,7 +18,7 @@ from rapidfuzz.distance import Levenshtein
 
 from index.models import OfficeRecord
 from parsers.gazetteer import place_pinyin, place_words, region_chain, short_name
-from parsers.organs import ORGAN_ENDING, OfficeName, english_organ_vocabulary, organ_keys, organ_vocabulary
+from parsers.organs import ORGAN_SUFFIX, OfficeName, english_organ_vocabulary, organ_vocabulary
 
 # Words after a region name that mean "its government" (洛龙区政府, 伊川县人民政府办公室).
 _GOV_BODY = re.compile(r"^(?:人民政府办公室|人民政府办公厅|人民政府|政府办公室|政府|管委会办公室|管委会|管理委员会)")
@@ -32,10 +32,11 @@ _CJK = re.compile(r"[\u4e00-\u9fff]")
 _JOINERS = set("和与及或跟同比较对")  # 淮安市和洪泽区 is two names, not a misspelt 淮安市洪泽区
 _ADMIN_SUFFIX = set("省市县区")
 # what may stand between a region and its organ: 平潭县的民政局, Pingtan's health bureau, 平潭2012年民政局
-_GAP = re.compile(r"[\s的'’s]*(?:(?:19|20)\d{2}\s*年度?\s*的?)?[\s的]*", re.I)
-_ORGAN_AFTER = re.compile(r"的?([\u4e00-\u9fff]{1,8}?(?:局|委员会|委|办公室|中心))")
-_ORGAN_START = re.compile(r"[\u4e00-\u9fff]{0,8}?(?:局|委员会|委|办公室|中心)")
-_AFTER_PLACE = re.compile(r"(?:\d|年|的|政府|[\u4e00-\u9fff]{0,8}?(?:局|委员会|委|办公室|中心)|$)")
+_GAP = re.compile(r"[\s的'’s]*(?:(?:19|20)\d{2}\s*年度?\s*的?)?[\s的]*", re.IGNORECASE)
+_EN_ORGAN_AFTER = re.compile(r"(?:['’]s)?\s+((?:[a-z\-]+\s+){0,5}?(?:bureau|commission|office|department|agency|center|centre)s?)\b")
+_ORGAN_AFTER = re.compile(rf"的?([\u4e00-\u9fff]{{1,8}}?{ORGAN_SUFFIX})")
+_ORGAN_START = re.compile(rf"[\u4e00-\u9fff]{{0,8}}?{ORGAN_SUFFIX}")
+_AFTER_PLACE = re.compile(rf"(?:\d|年|的|政府|[\u4e00-\u9fff]{{0,8}}?{ORGAN_SUFFIX}|$)")
 
 
 def _another_place(window: str, name: str) -> bool:
@@ -95,9 +96,12 @@ class _Tables:
 
     def add_chinese(self, surface: _Surface, near_misses: bool = True, place_part: bool = True) -> None:
         """near_misses: also findable with one character wrong (official names and regions, not short forms);
-        place_part: the name starts with a place, whose look-alike characters are still that place."""
+        place_part: the name starts with a place, whose look-alike characters (and homophones) are still that
+        place — an organ alone is matched exactly (信访举报 is no misspelt 信访局)."""
         text = surface.text
         self.chinese.setdefault(text, []).append(surface)
+        if not place_part:
+            return
         self.by_pinyin.setdefault(_pinyin(text), []).append(surface)
         self.latin.setdefault("".join(_pinyin(text)), []).append(surface)
         if len(text) >= 4 and near_misses:
@@ -152,6 +156,12 @@ def _level_fits(surface: _Surface, word: str) -> bool:
     """'X County' names a 县: a stored region X of another level (X市) is another place."""
     return surface.kind != "region" or word not in _LEVEL or surface.target.endswith(_LEVEL[word]) \
         or not surface.target.endswith(("省", "市", "县", "区"))
+
+
+def _quoted(question: str, start: int) -> bool:
+    """Inside “…” or 《…》: the name of a website or a document (“中国平潭”网站), not an office asked about."""
+    before = question[:start]
+    return before.count("“") > before.count("”") or before.count("《") > before.count("》")
 
 
 def _overlaps(m: OfficeMention, others: list[OfficeMention]) -> bool:
@@ -219,32 +229,7 @@ class OfficeResolver:
             for element in elements:
                 add(word, "region", element)
         for office in offices:
-            name = self.names[office.org]
-            official = [f for f, is_official in name.organ_forms() if is_official]
-            add(office.org, "office", office.org)
-            for alias in office.aliases:
-                if alias in region_words:
-                    continue  # a bare place name is a region mention: the region rule decides
-                grade = OFFICIAL if office.is_government or any(alias.endswith(f) for f in official) else SHORT
-                add(alias, "office", office.org, grade)
-            if name.is_department:  # the organ alone (民政局, civil affairs bureau): resolved when unique
-                for form, is_official in name.organ_forms():
-                    grade = ORGAN_ALONE if is_official else ORGAN_ALONE - 0.01
-                    organs.setdefault((form, grade), []).append(office.org)
-                for english in name.english_organs():
-                    organs.setdefault((english, ORGAN_ALONE), []).append(office.org)
-            for form in office.pinyin:
-                words = [w for w in re.findall(r"[a-z]+", form.lower()) if w not in _EN_SUFFIX]
-                core = "".join(w for w in words if w not in _EN_BODY)
-                places = [el for el in office.region if core in ("".join(_pinyin(short_name(el))),
-                                                                 "".join(_pinyin(el)))]
-                # 'pingtan county government' is the region plus a government word: the region rule decides
-                for place in places if len(core) >= 4 else []:
-                    add(core, "region", place)
-                if len(core) >= 4 and not places:
-                    add("".join(words), "office", office.org)
-                    # 'luolong approval bureau' for 'luolong administrative approval bureau'
-                    add("".join(w for w in words if w not in _EN_FILLER), "office", office.org, SHORT)
+            self._office_surfaces(office, add, organs, region_words)
         # one surface per organ form and grade, its offices kept aside: 民政局 in 5,000 offices is one entry
         self.organ_offices = {f"{form}|{grade}": orgs for (form, grade), orgs in organs.items()}
         for form, grade in organs:
@@ -258,19 +243,51 @@ class OfficeResolver:
         self.region_members = {el: sorted(orgs) for el, orgs in regions.items()}
         return tables
 
+    def _office_surfaces(self, office: OfficeRecord, add, organs: dict, region_words: dict) -> None:
+        """An office's names: its full name, stored aliases (official or short forms), its organ alone, pinyin."""
+        name = self.names[office.org]
+        official = [f for f, is_official in name.organ_forms() if is_official]
+        add(office.org, "office", office.org)
+        for alias in office.aliases:
+            if alias in region_words:
+                continue  # a bare place name is a region mention: the region rule decides
+            grade = OFFICIAL if office.is_government or any(alias.endswith(f) for f in official) else SHORT
+            add(alias, "office", office.org, grade)
+        if name.is_department:  # the organ alone (民政局, civil affairs bureau): resolved when unique
+            for form, is_official in name.organ_forms():
+                grade = ORGAN_ALONE if is_official else ORGAN_ALONE - 0.01
+                organs.setdefault((form, grade), []).append(office.org)
+            for english in name.english_organs():
+                organs.setdefault((english, ORGAN_ALONE), []).append(office.org)
+        for form in office.pinyin:
+            words = [w for w in re.findall(r"[a-z]+", form.lower()) if w not in _EN_SUFFIX]
+            core = "".join(w for w in words if w not in _EN_BODY)
+            places = [el for el in office.region if core in ("".join(_pinyin(short_name(el))),
+                                                             "".join(_pinyin(el)))]
+            # 'pingtan county government' is the region plus a government word: the region rule decides
+            for place in places if len(core) >= 4 else []:
+                add(core, "region", place)
+            if len(core) >= 4 and not places:
+                add("".join(words), "office", office.org)
+                # 'luolong approval bureau' for 'luolong administrative approval bureau'
+                add("".join(w for w in words if w not in _EN_FILLER), "office", office.org, SHORT)
+
     # ------------------------------------------------------------------ finding names
     def find(self, question: str) -> list[OfficeMention]:
         """Every office, region or organ named in the question, longest first, not overlapping, in question order;
         an organ right after a region is that region's organ, or an office with no report ('absent')."""
         found = _merge_same_span(self._exact(question) + self._by_pinyin(question) + self._latin(question))
-        kept = _longest_first([m for m in found if not m.corrected or self._plausible_typo(m)])
+        exact = [m for m in found if not m.corrected and m.kind == "office"]
+        # a near miss that only adds a character to an exact name (平潭公安局各) is that exact name
+        found = [m for m in found if not m.corrected or self._plausible_typo(m) and not any(
+            e.start >= m.start and e.end <= m.end and set(e.offices) == set(m.offices) for e in exact)]
+        kept = _longest_first(found)
         # 洛阳市洛龙区…: a region written just before a place inside it only qualifies that place
         kept = [m for i, m in enumerate(kept)
                 if not (m.kind == "region" and i + 1 < len(kept) and kept[i + 1].start == m.end
                         and kept[i + 1].kind != "organ"  # 福州市 + 民政局: the city's own bureau, see below
                         and set(kept[i + 1].offices) <= set(m.offices) and kept[i + 1].offices)]
-        named = {o for m in kept if m.kind == "office" for o in m.offices}
-        kept = [m for m in kept if not (m.kind == "region" and not m.gov_only and named & set(m.offices))]
+        kept = [m for m in kept if not (m.kind == "region" and _quoted(question, m.start))]
         kept = sorted(kept + self._absent_organs(question, kept), key=lambda m: m.start)
         kept = sorted(kept + self._absent_places(question, kept), key=lambda m: m.start)
         return self._regions_with_organs(question, kept)
@@ -331,6 +348,13 @@ class OfficeResolver:
                 found.append(OfficeMention(text=window, start=i, end=i + len(window), kind="organ", offices=[]))
         found += self._latin_organs(question)
         for m in kept:
+            english = _EN_ORGAN_AFTER.match(question[m.end:].lower()) if m.kind == "region" and not m.gov_only else None
+            if english and [w for w in english.group(1).split() if w not in _EN_SUFFIX] == ["office"]:
+                english = None  # Hongze district office: the government's own office, not a department
+            if english:  # Pingtan tourism bureau: an organ the table does not know is still an organ
+                s = m.end + english.start(1)
+                found.append(OfficeMention(text=question[s:m.end + english.end(1)], start=s, end=m.end + english.end(1),
+                                           kind="organ", offices=[], score=0.5))
             if m.kind == "region" and not m.gov_only:
                 after = _ORGAN_AFTER.match(question[m.end:])
                 if after and not _GOV_BODY.match(after.group(1)):

@@ -6,21 +6,12 @@
 the region's own government only — the bare region name, which a question naming just the region means.
 """
 
-import re
 
 from pypinyin import lazy_pinyin
 
 from index.models import OfficeRecord
 from parsers.organs import OfficeName
 from parsers.organs import split_office_name as _split
-
-# Longer suffixes first so 经济技术开发区 wins over 区. One-character names exist only for counties (沛县).
-_UNIT = re.compile(
-    r"^(?:.{2,10}?(?:经济技术开发区|高新技术产业开发区|综合实验区|开发区|新区|自治区|自治州|自治县|特别行政区|省|市|区|旗)"
-    r"|.{1,10}?县)"
-)
-
-_GOVERNMENT_BODY = re.compile(r"^(?:(?:人民)?政府(?:办公室|办公厅|办)?|管委会(?:办公室)?|管理委员会(?:办公室)?)?$")
 
 _UNIT_ENGLISH = {
     "经济技术开发区": ["economic and technological development zone", "development zone"],
@@ -91,8 +82,8 @@ def unit_short_names(unit: str) -> list[str]:
 
 def is_government_office(org: str) -> bool:
     """The region's own government: 人民政府, 管委会, a 综合实验区 itself, or their 办公室 writing for them."""
-    units, body = split_office_name(org)
-    return bool(units) and bool(_GOVERNMENT_BODY.match(body))
+    name = OfficeName.parse(org)
+    return bool(name.units) and name.kind in ("government", "general_office")
 
 
 def region_chain(org: str, region: list[str]) -> list[str]:

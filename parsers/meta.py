@@ -3,8 +3,8 @@
 import re
 from collections import Counter
 
-from parsers.organs import OfficeName
 from parsers.gazetteer import has_place, place_before, place_count, trim_to_place, zone_name
+from parsers.organs import OfficeName
 
 _REPORT_WORDS = re.compile(r"(?:政府)?信息公开.{0,12}(?:年度报告|年报|工作报告)")
 _YEAR = re.compile(r"((?:19|20)\d{2})\s*年")

@@ -33,8 +33,9 @@ _ZONE = re.compile(r"^[^省市县旗]{1,6}?片区(?:管理局|管委会)?$|^[^�
 # organ suffixes and the one character a short form keeps of them (发展和改革委员会 → 发改委)
 _SUFFIXES = (("委员会", "委"), ("办公室", "办"), ("中心", "中心"), ("局", "局"), ("委", "委"), ("办", "办"))
 _JOIN = re.compile(r"[和与及]")
-# the organ words a question or a title uses: any run of characters closing with an organ suffix
-ORGAN_ENDING = re.compile(r"(?:局|委员会|委|办公室|办|中心|管委会|办事处)$")
+# how a department's name ends (民政局, 发展和改革委员会, 人民防空办公室, 大数据中心): lets a question's unknown
+# organ (平潭县城投局) be recognised as an organ, not as the region's government
+ORGAN_SUFFIX = r"(?:局|委员会|委|办公室|中心)"
 
 
 class Organ(BaseModel):
@@ -122,9 +123,9 @@ def _other_names(organ: str) -> frozenset[str]:
     return frozenset(n for o in organ_table().values() if o.full != organ for n in (o.full, *o.short))
 
 
-def organ_kind(organ: str, last_unit: str = "") -> OrganKind:
+def organ_kind(organ: str) -> OrganKind:
     if _GOVERNMENT.match(organ):
-        return "zone" if re.search(r"(?:开发区|片区)$", last_unit) and organ else "government"
+        return "government"  # a zone's 管委会 governs its zone as a 人民政府 does its region
     if _GENERAL_OFFICE.match(organ):
         return "general_office"
     if _TOWNSHIP.search(organ):
@@ -159,7 +160,7 @@ class OfficeName(BaseModel):
     @classmethod
     def parse(cls, org: str) -> "OfficeName":
         units, organ = split_office_name(org)
-        return cls(org=org, units=units, organ=organ, kind=organ_kind(organ, units[-1] if units else ""),
+        return cls(org=org, units=units, organ=organ, kind=organ_kind(organ),
                    keys=organ_keys(organ) if organ else [])
 
     @property

@@ -5,12 +5,13 @@ import pytest
 
 from bot.offices import OfficeResolver
 from bot.planner import QueryPlanner
+from govqa.settings import ParsingSettings
 from index.offices import is_government_office, office_record
 from parsers.meta import complete_org, find_title, title_org
 from parsers.organs import OfficeName, derived_short_forms, organ_keys, organ_table
 from parsers.reading import read_document
-from govqa.settings import ParsingSettings
 from tests.conftest import RAW, SEEDS
+
 
 # ------------------------------------------------------------------ the model
 @pytest.mark.parametrize(("org", "units", "organ", "kind"), [
@@ -180,6 +181,8 @@ def planner() -> QueryPlanner:
     # a department with no report: never the region's government or another department
     ("平潭县教育局2012年收到多少申请", NOT_FOUND),
     ("Pingtan education bureau 2012 applications", NOT_FOUND),
+    ("How many requests did the Pingtan tourism bureau receive in 2012?", NOT_FOUND),  # an organ not in the table
+    ("平潭县城投局2012年收到多少申请", NOT_FOUND),
     ("教育局2012年收到多少申请", NOT_FOUND),
     ("平潭县卫计局2012年收到多少申请", NOT_FOUND),  # one character from 卫生局, but another organ
     ("宜昌市民政局2012年收到多少申请", NOT_FOUND),  # a real place's department, not 平潭's
@@ -230,3 +233,19 @@ def test_an_official_form_beats_a_short_form_of_another_office():
                for o in ("平潭县交通局", "平潭县交通运输局")]
     [mention] = OfficeResolver(records).find("平潭县交通局2012年")
     assert mention.offices == ["平潭县交通局"]
+
+
+@pytest.mark.parametrize(("question", "offices"), [
+    # 信访举 sounds like 信访局, but an organ alone is matched exactly: this names a kind of request
+    ("洛龙区政府办2021年信访举报投诉类申请不予处理的有几件？", ["洛阳市洛龙区人民政府办公室"]),
+    # the zone and its own bureau named together: both, and 各 is not part of a misspelt name
+    ("2024年平潭综合实验区和平潭公安局各收到多少政府信息公开申请", ["平潭综合实验区", "平潭综合实验区公安局"]),
+    # a region inside quotation marks names a website, not a second office
+    ("平潭县民政局2012年通过“中国平潭”网站公开了多少条信息", ["平潭县民政局"]),
+])
+def test_words_that_only_look_like_office_names_do_not_add_offices(question, offices):
+    stored = [("洛阳市洛龙区人民政府办公室", ["河南省", "洛阳市", "洛龙区"], [2021]),
+              ("平潭县信访局", ["福建省", "福州市", "平潭县"], [2011]), *_STORED]
+    planner = QueryPlanner([office_record(o, r, is_government_office(o), y) for o, r, y in stored])
+    plan = planner.plan(question)
+    assert plan.offices == offices and plan.read_as == []
