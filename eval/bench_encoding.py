@@ -29,6 +29,7 @@ import threading
 import time
 from pathlib import Path
 
+from govqa.errors import GovqaError
 from govqa.settings import PROJECT_ROOT, IndexSettings, Settings
 
 PATHS: dict[str, dict] = {
@@ -153,7 +154,7 @@ def corpus_passages(corpus: Path, sample: int) -> list[list[str]]:
     while files and sum(map(len, reports)) < sample:
         try:
             report = parser.parse(files.pop())
-        except Exception:  # noqa: BLE001 - a file the parser refuses is simply not in the sample
+        except GovqaError:  # a file the parser refuses (SOURCES.md, a non-report) is simply not in the sample
             continue
         reports.append([embedding_text(c) for c in chunk_report(report, settings.index.max_chunk_chars, report.text)])
     return reports
