@@ -27,18 +27,15 @@ class _TimedEmbedder:
         self.embedder = embedder
         self.seconds = 0.0
 
-    def embed_passages(self, texts, batch_size=None, show_progress=False):
+    def passage_matrix(self, texts, batch_size=None, show_progress=False):
         started = time.perf_counter()
         try:
-            return self.embedder.embed_passages(texts, batch_size, show_progress)
+            return self.embedder.passage_matrix(texts, batch_size, show_progress)
         finally:
             self.seconds += time.perf_counter() - started
 
-    def embed_query(self, text):
-        return self.embedder.embed_query(text)
-
-    def chroma_function(self):
-        return self.embedder.chroma_function()
+    def __getattr__(self, name):  # embed_query, chroma_function, dimension…: the real model
+        return getattr(self.embedder, name)
 
 
 def _dir_bytes(folder: Path) -> int:

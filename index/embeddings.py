@@ -24,7 +24,7 @@ from langchain_core.embeddings import Embeddings as LangchainEmbeddingsBase
 
 from govqa.errors import ModelError
 from govqa.settings import IndexSettings
-from index.embedding_model import PASSAGE_PREFIX, QUERY_PREFIX, ensure_default_model
+from index.embedding_model import MODEL_FOLDER_NAME, PASSAGE_PREFIX, QUERY_PREFIX, ensure_default_model
 
 if TYPE_CHECKING:
     from sentence_transformers import SentenceTransformer
@@ -32,6 +32,7 @@ if TYPE_CHECKING:
     from index.onnx_model import OnnxEncoder
 
 _LOADED: dict[Path, SentenceTransformer] = {}
+_LOADED_ONNX: dict[tuple[Path, int], OnnxEncoder] = {}
 _LOADING = threading.Lock()
 
 
@@ -43,6 +44,18 @@ def load_sentence_transformer(folder: Path) -> SentenceTransformer:
         if model is None:
             model = _LOADED[key] = _open_model_folder(key)
     return model
+
+
+def load_onnx_encoder(folder: Path, threads: int) -> OnnxEncoder:
+    """The int8 graph of ``folder`` (built if missing), one session per process and thread count."""
+    from index.onnx_model import OnnxEncoder
+
+    key = (folder.resolve(), threads)
+    with _LOADING:
+        encoder = _LOADED_ONNX.get(key)
+        if encoder is None:
+            encoder = _LOADED_ONNX[key] = OnnxEncoder(key[0], threads)
+    return encoder
 
 
 def _open_model_folder(folder: Path) -> SentenceTransformer:
@@ -78,9 +91,7 @@ class Embedder:
         self._onnx: OnnxEncoder | None = None
         self.runtime = "torch" if settings.embedding_model else settings.embedding_runtime
         if self.runtime == "onnx-int8":
-            from index.onnx_model import OnnxEncoder
-
-            self._onnx = OnnxEncoder(self.model_dir, _threads(settings))
+            self._onnx = load_onnx_encoder(self.model_dir, _threads(settings))
             return
         import torch
 
@@ -180,6 +191,14 @@ def warm_embedder(settings: IndexSettings) -> Embedder:
     return embedder
 
 
+def _settings_from_config(config: dict[str, Any]) -> IndexSettings:
+    """The settings that reopen a collection's model: the default e5 folder keeps its runtime."""
+    folder = Path(config["model_path"])
+    if config.get("runtime") == "onnx-int8" and folder.name == MODEL_FOLDER_NAME:
+        return IndexSettings(model_cache=folder.parent, embedding_runtime="onnx-int8")
+    return IndexSettings(embedding_model=str(folder))
+
+
 @register_embedding_function
 class ChromaEmbeddingFunction(EmbeddingFunction[Documents]):
     """Chroma's embedding-function protocol over an Embedder.
@@ -188,26 +207,39 @@ class ChromaEmbeddingFunction(EmbeddingFunction[Documents]):
     which model folder made its vectors and can be reopened without Chroma's download-on-use default.
     """
 
-    def __init__(self, embedder: Embedder):
+    def __init__(self, embedder: Embedder | None = None, config: dict[str, Any] | None = None):
+        # Chroma rebuilds the function from its config each time a collection is opened, just to compare
+        # configurations: the model then loads only if Chroma really embeds something with it.
+        if embedder is None and config is None:
+            raise ModelError("an embedding function needs an embedder or a config")
         self._embedder = embedder
+        self._config = config or {}
+
+    @property
+    def embedder(self) -> Embedder:
+        if self._embedder is None:
+            self._embedder = Embedder(_settings_from_config(self._config))
+        return self._embedder
 
     def __call__(self, input: Documents) -> Embeddings:
-        return list(self._embedder.passage_matrix(list(input)))
+        return list(self.embedder.passage_matrix(list(input)))
 
     def embed_query(self, input: Documents) -> Embeddings:
-        return list(self._embedder.query_matrix(list(input)))
+        return list(self.embedder.query_matrix(list(input)))
 
     @staticmethod
     def name() -> str:
         return "govqa-sentence-transformers"
 
     def get_config(self) -> dict[str, Any]:
-        return {"model_path": str(self._embedder.model_dir.resolve())}
+        if self._embedder is None:
+            return dict(self._config)
+        return {"model_path": str(self._embedder.model_dir.resolve()), "runtime": self._embedder.runtime}
 
     @staticmethod
     def build_from_config(config: dict[str, Any]) -> ChromaEmbeddingFunction:
         ChromaEmbeddingFunction.validate_config(config)
-        return Embedder(IndexSettings(embedding_model=config["model_path"])).chroma_function()
+        return ChromaEmbeddingFunction(config=config)
 
     @staticmethod
     def validate_config(config: dict[str, Any]) -> None:

@@ -181,12 +181,17 @@ class Ingestor:
         ahead: queue.Queue = queue.Queue(maxsize=8)
 
         def produce() -> None:
-            for path in files:
-                ahead.put((path, path.resolve() not in named, self._read_ahead(path, known)))
+            try:
+                for path in files:
+                    ahead.put((path, path.resolve() not in named, self._read_ahead(path, known)))
+            except BaseException as exc:  # a bug, not a bad file: raised again in the ingesting thread
+                ahead.put(exc)
             ahead.put(None)
 
         threading.Thread(target=produce, name="report-reader", daemon=True).start()
         while (item := ahead.get()) is not None:
+            if isinstance(item, BaseException):
+                raise item
             yield item
 
     def _read_ahead(self, path: Path, known: dict[str, SourceFile]) -> "ReadAhead":

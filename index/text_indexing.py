@@ -27,9 +27,6 @@ from index.sections import SectionIndex
 from parsers.models import Report
 
 _DONE = object()
-# Waiting this long for more reports before encoding a part-filled gathering keeps the model busy
-# when parsing is slower than encoding (large PDFs) without holding a lone last report back.
-_GATHER_WAIT_S = 0.2
 
 
 @dataclass
@@ -91,11 +88,14 @@ class PassageIndexer:
                 self._store(jobs)
 
     def _gather(self) -> tuple[list[PassageJob], bool]:
+        """Whatever is queued, up to ``gather`` passages, waiting only for the first job: the model never
+        idles for a fuller gathering. While it encodes, ingest queues the next reports, so when the model
+        is the bottleneck gatherings are full, and when reading is, the model keeps up with what it gets."""
         jobs: list[PassageJob] = []
         size = 0
         while size < self.gather:
             try:
-                job = self._queue.get(timeout=_GATHER_WAIT_S) if jobs else self._queue.get()
+                job = self._queue.get_nowait() if jobs else self._queue.get()
             except queue.Empty:
                 return jobs, False
             if job is _DONE:

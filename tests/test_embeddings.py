@@ -150,7 +150,8 @@ def test_chroma_function_prefixes_queries_and_documents_differently(embedder):
     [as_query] = function.embed_query([YICHUAN_PASSAGE])
     assert cosine(as_document, embedder.embed_passages([YICHUAN_PASSAGE])[0]) > 0.99999
     assert cosine(as_query, embedder.embed_query(YICHUAN_PASSAGE)) > 0.99999
-    assert function.get_config() == {"model_path": str(embedder.model_dir.resolve())}
+    # The runtime is recorded too, so a reopened collection embeds with the runtime that made its vectors.
+    assert function.get_config() == {"model_path": str(embedder.model_dir.resolve()), "runtime": "torch"}
     assert not function.is_legacy()
 
 
