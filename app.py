@@ -101,13 +101,31 @@ class Library:
         self._checks: dict[str, tuple[int, int, int]] = {}
 
     # ------------------------------------------------------------------ ingest
-    def ingest(self, paths: list[Path], on_file=None) -> list[FileResult]:
+    def ingest(self, paths: list[Path], on_file=None, wait_for_text: bool = True) -> list[FileResult]:
+        """wait_for_text=False: return once the reports' facts are stored (table questions work); their
+        passages go on being embedded in the background until index_text() waits for them."""
         with self.ingest_lock:
-            if self._ingestor is None:
-                self._ingestor = Ingestor(self.settings, progress=True, embedder=self.qa.index.embedder)
-            summary = self._ingestor.ingest_paths(paths, on_file=on_file)
+            summary = self._ingestor_once().ingest_paths(paths, on_file=on_file, wait_for_text=wait_for_text)
         self.qa.refresh()
         return summary.results
+
+    def _ingestor_once(self) -> Ingestor:
+        if self._ingestor is None:
+            self._ingestor = Ingestor(self.settings, progress=True, embedder=self.qa.index.embedder)
+        return self._ingestor
+
+    def index_text(self, pending_only: bool = False) -> None:
+        """Embed the passages of reports whose facts are stored but whose text is not indexed yet, then let
+        the bot search them. pending_only: reports left so by an earlier run (none are queued in this one)."""
+        try:
+            with self.ingest_lock:
+                ingestor = self._ingestor_once()
+                if pending_only:
+                    ingestor.index_pending_text()
+                ingestor.finish_text_index()
+            self.qa.refresh()
+        except GovqaError as exc:
+            log.error("indexing report passages failed: %s", exc)
 
     def ingest_default_corpus(self) -> None:
         """First start: fill the empty store, reporting progress to the terminal (tqdm) and to the page."""
@@ -124,9 +142,11 @@ class Library:
                 p["current"] = Path(result.path).name
                 p["failed"] += result.status == "failed"
 
-            self.ingest(paths, on_file)
+            self.ingest(paths, on_file, wait_for_text=False)  # facts first: table questions answer now
             p["message"] = f"Ingested {p['done']} files from {where} ({p['failed']} failed)."
             log.info("first start: %s", p["message"])
+            p["running"] = False
+            self.index_text()
         except GovqaError as exc:
             p["message"] = f"Ingesting the default corpus failed: {exc}"
         except Exception as exc:  # the page stays up and says why the store is empty
@@ -141,7 +161,13 @@ class Library:
             self.progress["running"] = True  # before the server is up, so no one sees an empty, idle store
             threading.Thread(target=self.ingest_default_corpus, name="govqa-first-ingest", daemon=True).start()
         else:
-            threading.Thread(target=self.qa.warm_up, name="govqa-warm-up", daemon=True).start()
+            threading.Thread(target=self._warm_and_finish, name="govqa-warm-up", daemon=True).start()
+
+    def _warm_and_finish(self) -> None:
+        """The model warm before the first text question; passages an interrupted run left unindexed embedded."""
+        self.qa.warm_up()
+        if self.store.text_pending_count():
+            self.index_text(pending_only=True)
 
     def status_markdown(self) -> str:
         p = self.progress
@@ -153,6 +179,9 @@ class Library:
         if p["running"]:
             current = f" — {p['current']}" if p["current"] else ""
             return "**" + both("status.loading", done=p["done"], total=p["total"], current=current) + f"**. {line}"
+        pending = self.store.text_pending_count()
+        if pending:
+            line += ". " + both("status.text_pending", n=pending)
         return f"{line}. {p['message']}".strip()
 
     # ------------------------------------------------------------------ answers
@@ -190,6 +219,8 @@ class Library:
         if self.progress["running"] and answer.status not in ("answered", "help") and not loading_said:
             p = self.progress
             content += f'<p class="gq-note">{say("still_loading", language, done=p["done"], total=p["total"])}</p>'
+        elif answer.route == "retrieval" and (pending := self.store.text_pending_count()):
+            content += f'<p class="gq-note">{say("status.text_pending", language, n=pending)}</p>'
         message = {"role": "assistant", "content": content}
         if answer.candidates:
             message["options"] = [{"value": c, "label": c} for c in answer.candidates]

@@ -626,6 +626,8 @@ WORDING: dict[str, tuple[str, str]] = {
                       "{reports} reports from {offices} offices · {facts} table cells"),
     "status.loading": ("正在加载报告库：{done}/{total}个文件{current}，已加载的报告可以提问",
                        "Loading the report collection: {done} / {total} files{current}; questions work on what is loaded"),
+    "status.text_pending": ("另有{n}份报告的正文仍在建立索引（表格数字已可查询，正文问题稍后可答）",
+                            "{n} reports are still being indexed for text questions (their table figures answer now)"),
 }
 
 
