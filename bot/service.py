@@ -225,6 +225,9 @@ class QuestionAnswerer:
                                  f"There is no government report of {', '.join(plan.office_mentions)}; "
                                  f"this is from the report of {w.office(only)}:")
                 found.answer = f"{note}\n{found.answer}"
+                if plan.asks_number and found.status == "answered":
+                    # a figure for the region would be another office's figure: offer it as the one candidate
+                    found = found.model_copy(update={"status": "ambiguous", "value": None, "candidates": [only]})
             return found
         if plan.ambiguous_offices:
             return self.narrative.each(plan, self._scopes(plan.ambiguous_offices, plan.years), ambiguous=True)
