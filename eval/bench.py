@@ -35,8 +35,12 @@ import zlib
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import TYPE_CHECKING, cast
 
 from govqa.settings import PROJECT_ROOT, Settings
+
+if TYPE_CHECKING:
+    from index.embeddings import Embedder
 
 YEARS = tuple(range(2019, 2026))  # one report per office and year: the synthetic templates' years
 _SYLLABLES = "澄枫蔚汀沐苇泊棠芸蘅岫湄琮翊晗瑜璟珂瑶芷莳檀菁蓁濯漪澹沅泠溆岑崧峄屺岷峤嵘璞琰珩瑾璎"
@@ -172,7 +176,8 @@ def ingest(settings: Settings, paths: list[Path], embedder: SampleVectorEmbedder
 
     stages = {"parse": (Ingestor, "_parse"), "sql_write": (FactStore, "replace_report"),
               "index_write": (SectionIndex, "write_chunks"), "old_chunk_delete": (SectionIndex, "delete_report")}
-    ingestor = Ingestor(settings, progress=False, embedder=embedder)
+    # the sampling wrapper delegates everything but passage vectors to the real Embedder, so it stands in for one
+    ingestor = Ingestor(settings, progress=False, embedder=cast("Embedder", embedder))
     with timed_stages(stages) as seconds:
         summary = ingestor.ingest_paths(paths)
     counts = ingestor.facts.counts()
@@ -249,7 +254,7 @@ def synthetic_questions(count: int, n_questions: int) -> list[tuple[str, Callabl
     """Table questions checked against the generator's numbers, retrieval questions checked by citation."""
     rng = random.Random(7)
     picks = sorted(rng.sample(range(count), min(count, n_questions)))
-    questions = []
+    questions: list[tuple[str, Callable]] = []
     for n, i in enumerate(picks):
         report = scaled_report(i)
         ask = f"{report.org}{report.year}年"

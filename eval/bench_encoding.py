@@ -28,6 +28,7 @@ import tempfile
 import threading
 import time
 from pathlib import Path
+from typing import Any
 
 from govqa.errors import GovqaError
 from govqa.settings import PROJECT_ROOT, IndexSettings, Settings
@@ -177,7 +178,9 @@ def encode_comparison(corpus: Path, sample: int) -> list[dict]:
     texts = [t for r in reports for t in r]
     torch_embedder = Embedder(IndexSettings(embedding_runtime="torch"))
     old_s, _ = _timed(lambda: [torch_embedder.passage_matrix(r, 32) for r in reports])
-    rows = [{"encoder": "torch, per report, batch 32 (old)", "passages": len(texts), "s": round(old_s, 1)}]
+    rows: list[dict[str, Any]] = [
+        {"encoder": "torch, per report, batch 32 (old)", "passages": len(texts), "s": round(old_s, 1)}
+    ]
     torch_s, reference = _timed(lambda: torch_embedder.passage_matrix(texts, 32))
     rows.append({"encoder": "torch, all at once length-sorted, batch 32", "s": round(torch_s, 1)})
     questions = [json.loads(line)["question"] for path in GOLD_SETS for line in path.open(encoding="utf-8")][:200]

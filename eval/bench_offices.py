@@ -18,6 +18,7 @@ import time
 from pathlib import Path
 
 from govqa.settings import Settings
+from parsers.models import Number
 
 YEAR = 2023
 QUESTION = "收到多少政府信息公开申请"
@@ -44,7 +45,7 @@ def store_offices(settings: Settings, count: int) -> float:
     return time.perf_counter() - started
 
 
-def questions(count: int, n: int) -> list[tuple[str, str, int]]:
+def questions(count: int, n: int) -> list[tuple[str, str, Number]]:
     """(naming form, question, expected value) for n sampled offices."""
     from parsers.organs import OfficeName, organ_keys, organ_table
     from parsers.synthetic_departments import department_office, department_report
@@ -82,7 +83,7 @@ def main(argv: list[str] | None = None) -> int:
     return 0
 
 
-def report(bot, asked: list[tuple[str, str, int]], verbose: bool = True) -> None:
+def report(bot, asked: list[tuple[str, str, Number]], verbose: bool = True) -> None:
     times: dict[str, list[float]] = {}
     right: dict[str, int] = {}
     for form, question, expected in asked:

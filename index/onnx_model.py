@@ -226,7 +226,8 @@ def main() -> int:
     except ModelError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1
-    print(f"built {folder} (sha256 {read_build_record(folder)['onnx_sha256']})")
+    record = read_build_record(folder) or {}
+    print(f"built {folder} (sha256 {record.get('onnx_sha256', '?')})")
     return 0
 
 

@@ -89,6 +89,8 @@ def region_chain(org: str) -> list[str]:
             options = narrower or options
         if chosen is None or options[0].level >= chosen.level:
             chosen = options[0]
+    if chosen is None:  # unreachable (found is not empty); keeps the type honest without an assert
+        return []
     chain = [by_code.get(chosen.code[:2] + "0" * 10), by_code.get(chosen.code[:4] + "0" * 8), chosen]
     names: list[str] = []
     for place in chain:

@@ -13,7 +13,7 @@ import sys
 from pathlib import Path
 
 from parsers.organs import organ_table
-from parsers.synthetic import REGIONS, SyntheticReport, make_report, render
+from parsers.synthetic import REGIONS, Format, SyntheticReport, make_report, render
 
 # invented county names: two characters from this list (none with 省/市/县/区, none a real place)
 _SYLLABLES = "澄枫蔚汀苇泊棠芸蘅岫湄琮翊晗瑜璟珂瑶芷莳檀菁蓁濯漪澹沅泠溆岑崧峄屺岷峤嵘璞琰珩瑾璎"
@@ -50,7 +50,7 @@ def department_report(i: int, year: int) -> SyntheticReport:
     })  # fmt: skip
 
 
-def write_department_reports(folder: Path, offices: int, years: list[int], fmt: str = "txt") -> list[Path]:
+def write_department_reports(folder: Path, offices: int, years: list[int], fmt: Format = "txt") -> list[Path]:
     folder.mkdir(parents=True, exist_ok=True)
     paths = []
     for i in range(offices):
