@@ -6,7 +6,7 @@ PY := $(VENV)/bin/python
 #   make run TORCH_INDEX=https://download.pytorch.org/whl/cpu
 TORCH_INDEX ?=
 
-.PHONY: setup model run test bench bench-encoding clean
+.PHONY: setup model run test lint bench bench-encoding clean
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -27,6 +27,12 @@ run: model
 
 test: model
 	$(VENV)/bin/pytest
+
+# Lint, format and types (configured in pyproject.toml); CI runs it before the tests.
+lint: setup
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/mypy
 
 bench: model
 	$(PY) -m eval.bench_parse
