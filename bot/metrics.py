@@ -229,7 +229,15 @@ T2_DEFAULT_COLUMNS: dict[str, tuple[str, ...]] = {
 MONEY_COLUMNS = {"fee_amount", "procurement_amount"}
 # Phrases that contain table words but name no table cell: masked before matching. Book titles 《…》
 # (《政府信息公开申请收费通知》) name documents; quotes are dropped so “其他”组织 reads 其他组织.
-_NOT_METRICS = re.compile(r"《[^》]{0,40}》|信息处理费|(?:information )?processing fees?|(?<!未按)收费通知|网络问政|群众诉求")
+# Proactive disclosure (主动公开: information items an office publishes unasked) is a figure of the text, not
+# the T3 row 予以公开 (requests granted): "proactively disclosed", "items … disclosed" name no table cell.
+# One home for these English words: the planner and the narrative answerer read them from here.
+PROACTIVE_DISCLOSURE = re.compile(
+    r"\bproactive(?:ly)?\b(?:\s+\w+){0,2}?\s+(?:disclos|publish|releas)\w*|\bproactive\s+disclosures?\b"
+    r"|\b(?:disclos|publish|releas)\w*\s+proactively\b"
+    r"|\b(?:items?|pieces?)\b(?:\s+of(?:\s+government)?\s+information)?(?:\s+\w+){0,4}?\s+disclos\w*", re.I)
+_NOT_METRICS = re.compile(r"《[^》]{0,40}》|信息处理费|(?:information )?processing fees?|(?<!未按)收费通知|网络问政|群众诉求|"
+                          + PROACTIVE_DISCLOSURE.pattern)
 _QUOTES = re.compile(r"[“”\"‘’「」]")
 # 复议 negated or as a step before suing qualifies the lawsuit (没经过复议直接起诉 is one T4 group, not
 # reconsideration plus lawsuits): such phrases are rewritten to the group's own word before matching.

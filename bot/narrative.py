@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 import jieba
 
-from bot.metrics import ROW_TERMS, find_terms
+from bot.metrics import PROACTIVE_DISCLOSURE, ROW_TERMS, find_terms
 from bot.models import Answer, Citation, QueryPlan
 from bot.render import AnswerWriter, CitationList, fmt
 from index.models import Chunk, ScoredChunk
@@ -44,16 +44,18 @@ _GLOSSARY = {
 "online handling rate": "网办率", "online processing rate": "网办率", "online": "网上", "approval": "审批", "processing fee": "信息处理费", "platform": "平台",
     "standardization": "标准化", "standardisation": "标准化", "catalogue": "目录", "catalog": "目录",
     "supervision": "监督", "public participation": "公众参与", "response": "回应", "hot topics": "热点",
-    "satisfaction": "满意", "complaints": "投诉", "meetings": "会议", "documents": "文件", "disclosed": "公开",
+    "satisfaction": "满意", "complaints": "投诉", "meetings": "会议", "documents": "文件", "disclose": "公开",
     "published": "发布", "publish": "发布", "released": "发布", "release": "发布", "other matters": "其他需要报告的事项", "government affairs": "政务",
     "information": "信息", "rate": "率", "services": "服务", "service": "服务", "items": "事项",
     # forms and counters the reports attach numbers to (音频208条): the figure is the one after the term
     "audio": "音频", "video": "视频", "graphic": "图解", "infographic": "图解", "illustrated": "图解",
     "visits": "访问量", "page views": "访问量", "views": "浏览量", "government new media": "政务新媒体",
     "official account": "公众号", "douyin": "抖音", "mini program": "小程序", "news release": "新闻发布",
-    "press release": "新闻发布", "briefing": "发布会", "interview": "访谈", "online interview": "在线访谈",
+    "press release": "新闻发布", "briefing": "发布会/简报", "bulletin": "简报", "newsletter": "简报", "compile": "编制", "interview": "访谈", "online interview": "在线访谈",
     "person-times": "人次", "participants": "人次", "sessions": "场",
 }
+# English counters that name the unit of the figure (17 issues of a bulletin: 17期).
+_EN_UNITS = [(re.compile(r"\bissues?\s+of\b", re.I), "期"), (re.compile(r"\bperson-times\b", re.I), "人次")]
 # Qualifier nouns (audio, video): when an English question names one, the figure right after it is asked.
 _FORM_WORDS = ("音频", "视频", "图解", "数解", "访问量", "浏览量", "公众号", "抖音", "小程序", "微信", "微博", "网站")
 
@@ -114,7 +116,12 @@ def question_words(question: str, plan: QueryPlan) -> QuestionWords:
     """Content words (names, years and question words removed; English mapped to Chinese), focus and unit."""
     text = _strip_names(question, plan)
     lowered = text.lower()
-    glossary = [zh for en, zh in _GLOSSARY.items() if re.search(rf"\b{re.escape(en)}(?:s|es|ed|d|ing)?\b", lowered)]
+    en_unit = next((zh for cue, zh in _EN_UNITS if cue.search(lowered)), None) if plan.language == "en" else None
+    lowered = _EN_UNITS[0][0].sub(" ", lowered)  # issues of a bulletin are not 问题
+    glossary = [zh for en, zhs in _GLOSSARY.items() if re.search(rf"\b{re.escape(en)}(?:s|es|ed|d|ing)?\b", lowered)
+                for zh in zhs.split("/")]
+    if plan.language == "en" and PROACTIVE_DISCLOSURE.search(lowered):
+        glossary.insert(0, "主动公开")  # items disclosed unasked: the reports' 主动公开 figure
     words = glossary + [t for t in (t.strip().lower() for t in jieba.lcut_for_search(text)) if _is_word(t)]
     focus = [w for w in glossary if w not in _GENERIC]
     forms = [w for w in focus if w in _FORM_WORDS]
@@ -127,9 +134,11 @@ def question_words(question: str, plan: QueryPlan) -> QuestionWords:
         focus = [t for t in jieba.lcut(before) if _is_word(t) and t not in _GENERIC][-2:]
         focus += [t for t in jieba.lcut(after) if _is_word(t) and t not in _GENERIC][:2]
     unit = _ASK_UNIT.search(text)
+    if unit is None and en_unit is not None:
+        return QuestionWords(list(dict.fromkeys(words)), list(dict.fromkeys(focus)), en_unit)
     if unit is None and re.search(r"\b(?:percent|percentage|rate)\b|率", lowered):
         return QuestionWords(list(dict.fromkeys(words)), focus, "%")
-    return QuestionWords(list(dict.fromkeys(words)), focus, unit.group(1) if unit else None)
+    return QuestionWords(list(dict.fromkeys(words)), list(dict.fromkeys(focus)), unit.group(1) if unit else None)
 
 
 def split_sentences(chunk: Chunk, rank: int) -> list[Sentence]:
@@ -160,6 +169,15 @@ def _clause(text: str, start: int, end: int, breaks: str = _CLAUSE_BREAK) -> str
     left = max(text.rfind(c, 0, start) for c in breaks) + 1
     rights = [i for i in (text.find(c, end) for c in breaks) if i >= 0]
     return text[left:min(rights) if rights else len(text)]
+
+
+def _zero_of_other_measure(text: str, m: re.Match, metrics: set[str]) -> bool:
+    """未发生…收费及减免事项 states a zero for what follows the verb: when that names a table row (fees, reviews)
+    the question did not ask for, the zero is that row's, not the asked figure."""
+    obj = _clause(text, m.end(), m.end(), _WIDE_BREAK)
+    rows = {k.split("/")[1] for k in metrics}
+    return any(not hit.term.weak and not rows & {k for part in hit.term.keys for k in part}
+               for hit in find_terms(obj)[0])
 
 
 def _names_metric(clause: str, metrics: set[str]) -> bool:
@@ -368,6 +386,8 @@ class NarrativeAnswerer:
             if asked.focus and not any(f in s.text for f in asked.focus):
                 continue
             for m, figure in figures(s.text, asked.unit):
+                if m.re is _NONE_RECEIVED and _zero_of_other_measure(s.text, m, metrics):
+                    continue
                 # narrow: up to 、 (图解89条、音频208条); wide: up to ， (对5个…政务新媒体予以关停注销)
                 narrow = _clause(s.text, m.start(), m.end())
                 wide = _clause(s.text, m.start(), m.end(), _WIDE_BREAK)

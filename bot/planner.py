@@ -6,7 +6,7 @@ from functools import lru_cache
 
 import opencc
 
-from bot.metrics import MetricMatch, MetricMatcher
+from bot.metrics import PROACTIVE_DISCLOSURE, MetricMatch, MetricMatcher
 from bot.models import Intent, QueryPlan
 from bot.offices import OfficeMention, OfficeResolver
 from bot.operations import COUNT_QUESTION, OperationBuilder, ranks_categories, unheld_words
@@ -71,6 +71,11 @@ _ASKS_NUMBER = re.compile(r"多少|几[个件条次场项份人名家]?|数量|�
                           r"\bwhat (?:was|is|were|are) the [\w\s-]{0,40}?\b(?:rate|share|percentage|number|total)\b|"
                           r"\bpercent(?:age)?\b|"
                           r"\bcount\b|\bamount\b|\bwhat was the (?:total|number)\b|\bfigure\b", re.I)
+# A question without any question word that names a counted measure ("Pingtan Finance Bureau: information
+# proactively disclosed in 2013?") asks for that measure's figure, as 多少 would.
+_QUESTION_WORD = re.compile(r"\b(?:what|which|who|whom|whose|when|where|why|how|did|does|do|is|are|was|were|has|have|"
+                            r"had|can|could|list|describe|explain|tell|show)\b|什么|哪|谁|为什么|如何|怎|吗|呢|是否|有没有", re.I)
+_COUNTED_MEASURE = re.compile(PROACTIVE_DISCLOSURE.pattern + r"|主动公开", re.I)
 _CJK = re.compile(r"[\u4e00-\u9fff]")
 # How a follow-up opens: "what about 2022", "and in 2023", "那…呢", "还有…"
 _FOLLOW_UP_LEAD = re.compile(r"\s*(?:(?:and\s+)?(?:what|how)\s+about\b|and\b|那么?|还有|再看看?)", re.I)
@@ -177,7 +182,8 @@ class QueryPlanner:
         # the Chinese-digit year rewrite keeps lengths, so spans from parse_years index the question too
         masked = _mask(question, year_spans + [(m.start, m.end) for m in mentions])
         match = self.metrics.match(masked)
-        asks_number = bool(_ASKS_NUMBER.search(masked))
+        asks_number = bool(_ASKS_NUMBER.search(masked)) or (
+            not _QUESTION_WORD.search(masked) and bool(_COUNTED_MEASURE.search(masked)))
         narrative_cue = bool(_NARRATIVE.search(masked))
         if not match.measures and asks_number and not narrative_cue and self.label_fallback is not None:
             match = self.label_fallback(masked)

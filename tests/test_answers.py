@@ -233,6 +233,22 @@ def test_english_narrative_number_is_the_one_attached_to_the_asked_form(bot, que
     assert answer.route == "retrieval" and answer.value == value
 
 
+@pytest.mark.parametrize("question, value, org, year", [
+    # the same report's 未发生…收费及减免事项 is a zero of fees, never the number of items disclosed
+    ("How many items did the Pingtan Civil Air Defense Office disclose in 2011?", 15, "平潭县人防办", 2011),
+    ("How many items did the Pingtan Environmental Protection Bureau disclose in 2010?", 3, "平潭县环境保护局", 2010),
+    ("Pingtan Health Bureau 2013: how many government information items were proactively disclosed?", 149,
+     "平潭县卫生局", 2013),
+    ("How many issues of its briefing did the Pingtan Quality and Technical Supervision Bureau compile in 2012?", 17,
+     "平潭县质监局", 2012),
+])
+def test_english_count_of_disclosed_items_is_the_proactive_figure_of_that_report(bot, question, value, org, year):
+    answer = bot.ask(question)
+    assert (answer.status, answer.route, answer.value) == ("answered", "retrieval", value)
+    assert {(c.org, c.year) for c in answer.citations} == {(org, year)}
+    assert str(value) in answer.citations[0].quote
+
+
 @pytest.mark.parametrize("question, named, related", [
     ("开封市鼓楼区2020年收到多少申请", "开封市鼓楼区", "开封市龙亭区人民政府办公室（2019年）"),
     ("开封市鼓楼区人民政府2021年予以公开多少件", "开封市鼓楼区人民政府", "开封市龙亭区人民政府办公室（2019年）"),

@@ -368,3 +368,17 @@ def test_a_place_inside_a_stored_region_without_reports_is_unknown_not_the_regio
     plan = planner.plan("开封市鼓楼区2020年收到多少申请")
     assert plan.offices == [] and plan.unknown_offices == ["开封市鼓楼区"]
     assert plan.related_offices == ["开封市龙亭区人民政府办公室"]
+
+
+@pytest.mark.parametrize("question, route, metrics", [
+    # 主动公开 (items published unasked) is a figure of the text, not the T3 row 予以公开 (requests granted)
+    ("How many government information items did Pingtan Zone proactively disclose in 2023?", "retrieval", []),
+    ("Pingtan county government: government information proactively disclosed in 2013?", "retrieval", []),
+    ("Pingtan county government: items proactively disclosed in 2012?", "retrieval", []),
+    ("How many items were disclosed by Yichuan in 2020?", "retrieval", []),
+    ("How many requests were disclosed in full by Yichuan in 2020?", "sql", ["T3/granted/total"]),
+    ("How many requests were granted by Yichuan in 2020?", "sql", ["T3/granted/total"]),
+])
+def test_proactive_disclosure_is_a_text_figure_not_the_granted_row(planner, question, route, metrics):
+    plan = planner.plan(question)
+    assert (plan.route, plan.metrics) == (route, metrics)
