@@ -13,7 +13,7 @@ import jieba
 
 from bot.metrics import PROACTIVE_DISCLOSURE, ROW_TERMS, find_terms
 from bot.models import Answer, Citation, QueryPlan
-from bot.render import AnswerWriter, CitationList, fmt
+from bot.render import AnswerWriter, CitationList, fmt, say
 from index.models import Chunk, ScoredChunk
 
 jieba.setLogLevel(logging.WARNING)
@@ -326,13 +326,12 @@ class NarrativeAnswerer:
             label = w.series_label(org, year, len({o for o, _ in scopes}) > 1 or ambiguous,
                                    year is not None)
             if found is None:
-                lines.append(f"- {label}: " + w.heading("报告正文中未找到。", "not found in the report's text."))
+                lines.append(f"- {label}: " + w.say("text.not_found"))
                 continue
             found_any = True
             refs = [cites.add(c) for c in found.citations]
             quote = " ".join(f"“{c.quote}”" for c in found.citations)
-            figure = f"{w.value(found.value, found.unit or '')}；" if found.value is not None and not w.en else (
-                f"{w.value(found.value, found.unit or '')}: " if found.value is not None else "")
+            figure = w.say("text.figure", value=w.value(found.value, found.unit or "")) if found.value is not None else ""
             lines.append(f"- {label}: {figure}{quote} {w.refs(refs)}")
             if found.value is not None:
                 series.append((label, found.value))
@@ -344,7 +343,7 @@ class NarrativeAnswerer:
             intro = w.ambiguous_intro("、".join(plan.office_mentions) or "?")
             follow = [w.follow_up(plan.question, mention, org, year) for org, year in scopes]
         else:
-            intro = w.heading("报告正文中的相关表述：", "What the reports' text says:")
+            intro = w.say("text.intro")
             follow = []
         single = not ambiguous and len(series) == 1 and len(scopes) == 1
         return Answer(question=plan.question, status="ambiguous" if ambiguous else "answered", route="retrieval",
@@ -409,7 +408,7 @@ class NarrativeAnswerer:
         span = (c.span[0] + s.start, c.span[0] + s.start + len(s.text))
         number = f"{c.section_parent}{c.section_number}" if c.section_parent else (
             f"{c.section_number}、" if c.section_number else "")
-        locator = f"chars {span[0]}–{span[1]}" if en else f"第{span[0]}–{span[1]}字"
+        locator = say("cite.chars", "en" if en else "zh", start=span[0], end=span[1])
         return Citation(report_id=c.report_id, title=c.title, org=c.org, year=c.year,
                         section=f"{number}{c.section_heading}", locator=locator, quote=s.text, span=span)
 

@@ -57,6 +57,10 @@ class AnswerWriter:
         self.en = language == "en"
         self.names = names or {}
 
+    def say(self, key: str, **values) -> str:
+        """A text of the WORDING table in this writer's language."""
+        return say(key, "en" if self.en else "zh", **values)
+
     # ------------------------------------------------------------------ pieces
     def office(self, org: str) -> str:
         if self.en and self.names.get(org):
@@ -528,6 +532,11 @@ class CitationList:
 # Every text of the web page, (Chinese, English). An answer's card follows the question's language (`say`);
 # page labels show both (`both`). tests/test_wording.py walks every entry in both languages.
 WORDING: dict[str, tuple[str, str]] = {
+    # ---- answers from the reports' text (bot/narrative.py)
+    "text.not_found": ("报告正文中未找到。", "not found in the report's text."),
+    "text.figure": ("{value}；", "{value}: "),
+    "text.intro": ("报告正文中的相关表述：", "What the reports' text says:"),
+    "cite.chars": ("第{start}–{end}字", "chars {start}–{end}"),
     # answer cards
     "status.answered": ("回答", "Answer"),
     "status.not_found": ("库中报告未找到", "Not found in the ingested reports"),

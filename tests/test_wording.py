@@ -26,7 +26,7 @@ from web.presenting import (
     reports_frame,
 )
 
-CJK = re.compile(r"[\u4e00-\u9fff]")
+CJK = re.compile(r"[\u4e00-\u9fff\u3000-\u303f\uff01-\uff5e]")  # Chinese characters or full-width punctuation
 LATIN_WORD = re.compile(r"\b[A-Za-z]{3,}\b")
 # Names that stay as they are in Chinese text: the product, file formats, table ids
 KEEP = {"govqa", "CSV", "MiB", "txt", "html", "htm", "pdf", "docx", "Table"}
