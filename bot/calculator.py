@@ -300,7 +300,7 @@ class Calculator:
         cites = CitationList()
         for r in records:
             cites.add(Citation(report_id=r.report_id, title=r.title, org=r.org, year=r.year, section="",
-                               locator=w.heading("报告标题", "report title"), quote=r.title))
+                               locator=w.say("cite.title"), quote=r.title))
         if what == "years":
             items = [str(y) for y in sorted({r.year for r in records if r.year is not None})]
         elif what == "offices":

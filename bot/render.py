@@ -61,6 +61,20 @@ class AnswerWriter:
         """A text of the WORDING table in this writer's language."""
         return say(key, "en" if self.en else "zh", **values)
 
+    def scope(self, offices: list[str], years: list[int]) -> str:
+        """Where a figure was looked for: 伊川县人民政府2020年 / Yichuan County (伊川县人民政府) 2020, 2021."""
+        where = self.listing(self.office(o) for o in offices) if offices else self.say("scope.stored_reports")
+        if not years:
+            return where
+        return f"{where} {self.listing(years)}" if self.en else f"{where}{years[0]}年"
+
+    def label(self, measure: Measure) -> str:
+        return measure.label_en if self.en else measure.label
+
+    def listing(self, items) -> str:
+        """A list as the language writes it: 2020、2021 / 2020, 2021."""
+        return (", " if self.en else "、").join(str(i) for i in items)
+
     # ------------------------------------------------------------------ pieces
     def office(self, org: str) -> str:
         if self.en and self.names.get(org):
@@ -537,6 +551,30 @@ WORDING: dict[str, tuple[str, str]] = {
     "text.figure": ("{value}；", "{value}: "),
     "text.intro": ("报告正文中的相关表述：", "What the reports' text says:"),
     "cite.chars": ("第{start}–{end}字", "chars {start}–{end}"),
+    "cite.title": ("报告标题", "report title"),
+    "cite.check": ("勾稽关系核对", "consistency check"),
+    "text.plans_in_earlier": ("{year}年的工作打算写在{earlier}年度报告中：", "Plans for {year} are in the {earlier} report:"),
+    "text.only_department": ("{region}没有政府本级报告，以下来自{office}的报告：",
+                             "There is no government report of {region}; this is from the report of {office}:"),
+    "text.from_text": ("表格中没有该项数据，以下数字摘自报告正文：",
+                       "The tables hold no such figure; this number is quoted from the report's text:"),
+    "scope.stored_reports": ("现有报告", "the stored reports"),
+    "scope.what_was_asked": ("所问内容", "what was asked"),
+    # ---- table answers (bot/tables.py)
+    "table.compared": ("{measure}对比：", "{measure} compared:"),
+    "table.blank_note": ("（空白）", " (blank)"),
+    "mention.unnamed": ("该问题", "?"),
+    "table.no_figure": ("{office}的报告中没有该项表格数据。", "{office} has no table figure for it."),
+    "table.text_instead": ("表格无此项，正文：“{quote}”（{figure}）", "no table; the text says “{quote}” ({figure})"),
+    "table.years_without_figure": ("报告年份：{years}（无相关表格数据）", "reports: {years} (no table figure)"),
+    "list.none": ("没有符合条件的报告。", "No report matches."),
+    "list.head": ("共{reports}份报告（{offices}个机关）：", "{reports} report(s) from {offices} office(s):"),
+    "list.more": ("……另有{more}个机关的报告未列出（网页的“{tab}”页列出全部）。",
+                  "… and {more} more office(s), not listed here (the web app's {tab} tab lists all)."),
+    "list.unit": ("份", "reports"),
+    "check.none": ("没有可核对表格的报告。", "No report with tables to check."),
+    "check.broken": ("- {where}：{n}条勾稽关系不成立[{ref}]：{quote}。", "- {where}: {n} rule(s) broken [{ref}]: {quote}."),
+    "check.all_hold": ("- {where}：表格勾稽关系全部成立。", "- {where}: every consistency rule holds."),
     # answer cards
     "status.answered": ("回答", "Answer"),
     "status.not_found": ("库中报告未找到", "Not found in the ingested reports"),

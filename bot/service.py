@@ -194,8 +194,7 @@ class QuestionAnswerer:
             found = self._narrative(earlier)
             if found is not None:
                 w = AnswerWriter(plan.language, self.names)
-                note = w.heading(f"{plan.years[0]}年的工作打算写在{earlier.years[0]}年度报告中：",
-                                 f"Plans for {plan.years[0]} are in the {earlier.years[0]} report:")
+                note = w.say("text.plans_in_earlier", year=plan.years[0], earlier=earlier.years[0])
                 found.answer = f"{note}\n{found.answer}"
                 return found
         if missing is not None:
@@ -221,9 +220,7 @@ class QuestionAnswerer:
             found = self._narrative(plan.model_copy(update={"offices": [only], "ambiguous_offices": []}))
             if found is not None:
                 w = AnswerWriter(plan.language, self.names)
-                note = w.heading(f"{'、'.join(plan.office_mentions)}没有政府本级报告，以下来自{only}的报告：",
-                                 f"There is no government report of {', '.join(plan.office_mentions)}; "
-                                 f"this is from the report of {w.office(only)}:")
+                note = w.say("text.only_department", region=w.listing(plan.office_mentions), office=w.office(only))
                 found.answer = f"{note}\n{found.answer}"
                 if plan.asks_number and found.status == "answered":
                     # a figure for the region would be another office's figure: offer it as the one candidate
@@ -245,18 +242,14 @@ class QuestionAnswerer:
 
     def _from_text_note(self, plan: QueryPlan, answer: Answer) -> Answer:
         w = AnswerWriter(plan.language, self.names)
-        note = w.heading("表格中没有该项数据，以下数字摘自报告正文：",
-                         "The tables hold no such figure; this number is quoted from the report's text:")
+        note = w.say("text.from_text")
         answer.answer = f"{note}\n{answer.answer}"
         return answer
 
     def _no_fact(self, plan: QueryPlan) -> Answer:
         w = AnswerWriter(plan.language, self.names)
-        scope = "、".join(plan.offices) if plan.offices and not w.en else (
-            ", ".join(w.office(o) for o in plan.offices) if plan.offices else w.heading("现有报告", "the stored reports"))
-        if plan.years:
-            scope += (" " + ", ".join(map(str, plan.years))) if w.en else "".join(f"{y}年" for y in plan.years[:1])
-        labels = [m.label_en if w.en else m.label for m in plan.measures] or [w.heading("所问内容", "what was asked")]
+        scope = w.scope(plan.offices, plan.years)
+        labels = [w.label(m) for m in plan.measures] or [w.say("scope.what_was_asked")]
         return Answer(question=plan.question, status="not_found", route=plan.route, answer=w.no_fact(labels, scope))
 
     # ------------------------------------------------------------------ model-backed helpers

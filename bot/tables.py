@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from bot.calculator import Calculator
 from bot.models import Answer, Citation, Measure, QueryPlan
 from bot.operations import is_calculated
-from bot.render import AnswerWriter, CitationList, fmt, unit_of
+from bot.render import AnswerWriter, CitationList, both, fmt, unit_of
 from index.facts import FactStore
 from index.models import FactRecord, OfficeRecord, ReportRecord
 from parsers.models import Number, Report
@@ -267,7 +267,7 @@ class TableAnswerer:
             if show_measure:
                 label = w.join([label, w.measure(measure)]) if label else w.measure(measure)
             refs = cites.add_facts(rv.cited)
-            note = (" (blank)" if w.en else "（空白）") if rv.value is None and rv.blank else ""
+            note = w.say("table.blank_note") if rv.value is None and rv.blank else ""
             body.append(w.series_line(label, rv.value, unit_of(rv.cited[0].key), refs, note))
             series.append((label, rv.value))
         unit = unit_of(items[0][1].cited[0].key)
@@ -300,7 +300,7 @@ class TableAnswerer:
         if plan.intent == "trend" and len(known) >= 2 and len(plan.measures) == 1:
             return None, w.trend_summary(known[0], known[-1], unit)
         if plan.intent == "compare" and len(plan.measures) == 1:
-            return None, w.heading(f"{w.measure(measure)}对比：", f"{w.measure(measure)} compared:")
+            return None, w.say("table.compared", measure=w.measure(measure))
         return None, ""
 
     def _missing_in_series(self, plan: QueryPlan, w: AnswerWriter, items) -> list[str]:
@@ -311,7 +311,7 @@ class TableAnswerer:
             if org not in found:
                 years = self.offices[org].years if org in self.offices else []
                 notes.append(w.no_report(org, plan.years, years) if plan.years else
-                             w.heading(f"{org}的报告中没有该项表格数据。", f"{w.office(org)} has no table figure for it."))
+                             w.say("table.no_figure", office=w.office(org)))
         return notes
 
     # ------------------------------------------------------------------ ambiguity
@@ -321,7 +321,7 @@ class TableAnswerer:
         if items is None:
             items = self._items(plan, candidates) if plan.measures else []
         cites = CitationList()
-        mention = "、".join(plan.office_mentions) or ("?" if w.en else "该问题")
+        mention = w.listing(plan.office_mentions) if plan.office_mentions else w.say("mention.unnamed")
         lines = [w.ambiguous_intro(mention)]
         series: list[tuple[str, Number | None]] = []
         for measure, rv in items:
@@ -352,11 +352,9 @@ class TableAnswerer:
             ref = cites.add(cite)
             figure = w.value(found.value, found.unit or "")
             series.append((w.series_label(org, cite.year, True, True), found.value))
-            return w.ambiguous_line(org, cite.year, w.heading(f"表格无此项，正文：“{cite.quote}”（{figure}）",
-                                                              f"no table; the text says “{cite.quote}” ({figure})"), [ref])
+            return w.ambiguous_line(org, cite.year, w.say("table.text_instead", quote=cite.quote, figure=figure), [ref])
         years = self.offices[org].years if org in self.offices else []
-        return w.ambiguous_line(org, None, w.heading(f"报告年份：{'、'.join(map(str, years))}（无相关表格数据）",
-                                                     f"reports: {', '.join(map(str, years))} (no table figure)"), [])
+        return w.ambiguous_line(org, None, w.say("table.years_without_figure", years=w.listing(years)), [])
 
     # ------------------------------------------------------------------ list and check
     def _scope(self, plan: QueryPlan) -> list[ReportRecord]:
@@ -370,27 +368,26 @@ class TableAnswerer:
         records = self._scope(plan)
         if not records:
             missing = self.missing_reports(plan)
-            text = missing.answer if missing else w.heading("没有符合条件的报告。", "No report matches.")
+            text = missing.answer if missing else w.say("list.none")
             return Answer(question=plan.question, status="not_found", route="sql", answer=text)
         by_org: dict[str, list[ReportRecord]] = {}
         for r in records:
             by_org.setdefault(r.org, []).append(r)
         cites = CitationList()
-        lines = [w.heading(f"共{len(records)}份报告（{len(by_org)}个机关）：", f"{len(records)} report(s) from {len(by_org)} office(s):")]
+        lines = [w.say("list.head", reports=len(records), offices=len(by_org))]
         # an answer naming 1,500 offices is unreadable and slow to show; the Reports tab lists them all
         for org, recs in list(by_org.items())[:LIST_OFFICES_SHOWN]:
             years = ", ".join(f"{r.year}[{cites.add(self._title_citation(w, r))}]" for r in recs)
             lines.append(f"- {w.office(org)}: {years}")
         if (more := len(by_org) - LIST_OFFICES_SHOWN) > 0:
-            lines.append(w.heading(f"……另有{more}个机关的报告未列出（网页的“Reports 报告”页列出全部）。",
-                                   f"… and {more} more office(s), not listed here (the web app's Reports tab lists all)."))
+            lines.append(w.say("list.more", more=more, tab=both("tab.reports")))
         return Answer(question=plan.question, status="answered", route="sql", answer="\n".join(lines),
-                      value=len(records), unit=w.heading("份", "reports"), citations=cites.items)
+                      value=len(records), unit=w.say("list.unit"), citations=cites.items)
 
     @staticmethod
     def _title_citation(w, r: ReportRecord) -> Citation:
         return Citation(report_id=r.report_id, title=r.title, org=r.org, year=r.year, section="",
-                        locator=w.heading("报告标题", "report title"), quote=r.title)
+                        locator=w.say("cite.title"), quote=r.title)
 
     def _check(self, plan: QueryPlan) -> Answer | None:
         """Consistency: with a metric, its figure with the text's figure and the broken rules; else per
@@ -401,7 +398,7 @@ class TableAnswerer:
         records = [r for r in self._scope(plan) if r.n_facts]
         if not records:
             missing = self.missing_reports(plan)
-            text = missing.answer if missing else w.heading("没有可核对表格的报告。", "No report with tables to check.")
+            text = missing.answer if missing else w.say("check.none")
             return Answer(question=plan.question, status="not_found", route="sql", answer=text)
         cites = CitationList()
         lines = []
@@ -412,12 +409,10 @@ class TableAnswerer:
                 quote = "；".join(f"{rule}: {detail}" for rule, detail in failed.items())
                 ref = cites.add(Citation(report_id=r.report_id, title=r.title, org=r.org, year=r.year,
                                          section="三、收到和处理政府信息公开申请情况",
-                                         locator=w.heading("勾稽关系核对", "consistency check"), quote=quote))
-                lines.append(w.heading(f"- {r.org}{r.year}年：{len(failed)}条勾稽关系不成立[{ref}]：{quote}。",
-                                       f"- {w.office(r.org)}, {r.year}: {len(failed)} rule(s) broken [{ref}]: {quote}."))
+                                         locator=w.say("cite.check"), quote=quote))
+                lines.append(w.say("check.broken", where=w.office_year(r.org, r.year), n=len(failed), ref=ref, quote=quote))
             else:
-                lines.append(w.heading(f"- {r.org}{r.year}年：表格勾稽关系全部成立。",
-                                       f"- {w.office(r.org)}, {r.year}: every consistency rule holds."))
+                lines.append(w.say("check.all_hold", where=w.office_year(r.org, r.year)))
             if balance:
                 lines.append("  " + balance)
         return Answer(question=plan.question, status="answered", route="sql", answer="\n".join(lines),
