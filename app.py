@@ -13,6 +13,7 @@ import sys
 import tempfile
 import threading
 from pathlib import Path
+from typing import NotRequired, TypedDict
 from uuid import uuid4
 
 import gradio as gr
@@ -84,6 +85,25 @@ def default_corpus(settings: Settings) -> list[Path]:
     return write_corpus(settings.data_dir / "examples", SYNTHETIC_EXAMPLES, ("txt",))
 
 
+class IngestProgress(TypedDict):
+    """The first-start ingest, as the status line and the timer read it."""
+
+    running: bool
+    done: int
+    total: int
+    current: str
+    failed: int
+    message: str
+
+
+class ChatMessage(TypedDict):
+    """One assistant turn of the gr.Chatbot history (messages format)."""
+
+    role: str
+    content: str
+    options: NotRequired[list[dict[str, str]]]
+
+
 class Library:
     """The services behind the page: the fact store, the question answerer and one ingest at a time."""
 
@@ -96,7 +116,8 @@ class Library:
         self.qa = QuestionAnswerer(settings, store=self.store, index=index)
         self.contexts = CitationContexts(self.store)
         self.ingest_lock = threading.Lock()
-        self.progress = {"running": False, "done": 0, "total": 0, "current": "", "failed": 0, "message": ""}
+        self.progress: IngestProgress = {"running": False, "done": 0, "total": 0, "current": "", "failed": 0,
+                                         "message": ""}
         self._ingestor: Ingestor | None = None
         self._checks: dict[str, tuple[int, int, int]] = {}
 
@@ -134,7 +155,7 @@ class Library:
             paths = default_corpus(self.settings)
             files, _ = find_report_files(paths)
             where = paths[0] if len(paths) == 1 else paths[0].parent
-            p.update(running=True, total=len(files), message=f"Ingesting {len(files)} files from {where}")
+            p.update({"running": True, "total": len(files), "message": f"Ingesting {len(files)} files from {where}"})
             log.info("first start: %s", p["message"])
 
             def on_file(result: FileResult) -> None:
@@ -208,7 +229,7 @@ class Library:
         return Answer(question=answer.question, status="not_found", route=answer.route, answer=text, plan=plan,
                       resolved=answer.resolved, elapsed_ms=answer.elapsed_ms)
 
-    def answer_message(self, answer: Answer) -> dict:
+    def answer_message(self, answer: Answer) -> ChatMessage:
         language = CitationContexts.language(answer)
         try:
             content = answer_html(answer, self.contexts.for_answer(answer))
@@ -221,7 +242,7 @@ class Library:
             content += f'<p class="gq-note">{say("still_loading", language, done=p["done"], total=p["total"])}</p>'
         elif answer.route == "retrieval" and (pending := self.store.text_pending_count()):
             content += f'<p class="gq-note">{say("status.text_pending", language, n=pending)}</p>'
-        message = {"role": "assistant", "content": content}
+        message: ChatMessage = {"role": "assistant", "content": content}
         if answer.candidates:
             message["options"] = [{"value": c, "label": c} for c in answer.candidates]
         return message
@@ -250,7 +271,7 @@ def _language(request: gr.Request | None) -> str:
 def _chart_updates(answer: Answer | None):
     """The chart column beside the chat: shown for an answered trend or comparison, else hidden."""
     frame = series_frame(answer) if answer is not None and answer.status == "answered" else None
-    if frame is None:
+    if frame is None or answer is None:  # no frame without an answer
         return gr.Column(visible=False), gr.LinePlot(visible=False), gr.BarPlot(visible=False)
     language = CitationContexts.language(answer)
     kind = chart_kind(answer)

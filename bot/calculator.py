@@ -7,6 +7,7 @@ quoted and cited. If any operand cannot be read (no report, no such cell, a blan
 figure is not computed: the answer names what is missing and `value` stays None.
 """
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from bot.models import Answer, Citation, Measure, Operand, QueryPlan
@@ -14,7 +15,10 @@ from bot.operations import UNHELD_TEXT, asks_decrease
 from bot.render import AnswerWriter, CitationList, fmt
 from index.facts import FactStore
 from index.models import FactRecord, OfficeRecord, ReportRecord
-from parsers.models import Number
+from parsers.models import Number, Report
+
+# (report, key) -> (number, quote, span, section) | None: bot/tables.narrative_figure
+TextFigure = Callable[[Report, str], tuple[Number, str, tuple[int, int], str] | None]
 
 PERCENT_DIGITS = 2
 
@@ -36,7 +40,7 @@ class Calculator:
     """Answers plans whose operation is computed (bot/operations.is_calculated)."""
 
     def __init__(self, store: FactStore, offices: dict[str, OfficeRecord], records: dict[str, ReportRecord],
-                 names: dict[str, str], text_figure=None):
+                 names: dict[str, str], text_figure: TextFigure | None = None):
         self.store = store
         self.offices = offices
         self.records = records
@@ -83,18 +87,20 @@ class Calculator:
     # ------------------------------------------------------------------ reading operands
     def _read(self, operands: list[Operand]) -> list[Figure]:
         keys = sorted({k for o in operands for k in o.measure.keys})
-        orgs = sorted({o.office for o in operands})
-        years = sorted({o.year for o in operands})
+        orgs = sorted({_scope_of(o)[0] for o in operands})
+        years = sorted({_scope_of(o)[1] for o in operands})
         facts = self.store.facts(orgs=orgs, years=years, keys=keys)
         by_scope: dict[tuple[str, int | None], dict[str, FactRecord]] = {}
         for fact in facts:
             if fact.status != "missing":
                 by_scope.setdefault((fact.org, fact.year), {}).setdefault(fact.key, fact)
-        return [self._figure(o, by_scope.get((o.office, o.year), {})) for o in operands]
+        return [self._figure(o, by_scope.get(_scope_of(o), {})) for o in operands]
 
     def _figure(self, operand: Operand, cells: dict[str, FactRecord]) -> Figure:
-        fig = Figure(operand, operand.office, operand.year)
-        report = self._report_of(operand.office, operand.year)
+        org, year = _scope_of(operand)
+        fig = Figure(operand, org, year)
+        values: list[Number] = []
+        report = self._report_of(org, year)
         if report is None:
             fig.missing = "no_report"
             return fig
@@ -112,8 +118,9 @@ class Calculator:
                 fig.missing = fig.missing or "blank"
             else:
                 fig.facts.append(fact)
+                values.append(fact.value)
         if fig.missing is None:
-            fig.value = sum(f.value for f in fig.facts)
+            fig.value = sum(values)
         return fig
 
     def _report_of(self, org: str, year: int | None) -> ReportRecord | None:
@@ -167,7 +174,7 @@ class Calculator:
             return None
         known = [f for f in figures if not f.missing]
         refs = self._cite(cites, known + [f for f in gaps if f.facts])
-        lines = [w.missing_operands([(f.missing, f.org, f.year, _what(w, f)) for f in gaps])]
+        lines = [w.missing_operands([(f.missing, f.org, f.year, _what(w, f)) for f in gaps if f.missing])]
         labels = self._labels(w, figures)
         lines += [f"- {w.operand(labels[figures.index(f)], f.value, r)}" for f, r in zip(known, refs)]
         return self._result(plan, "not_found", "\n".join(lines), None, None, cites)
@@ -185,17 +192,17 @@ class Calculator:
             return gap
         refs = self._cite(cites, figures)
         labels = self._labels(w, figures)
-        total = sum(f.value for f in figures)
+        total = sum(_value(f) for f in figures)
         unit = figures[0].operand.measure.unit
         mean = plan.operation.kind == "mean"
         value = round(total / len(figures), PERCENT_DIGITS) if mean else total
-        terms = [w.operand(label, f.value, "") for label, f in zip(labels, figures)]
+        terms = [w.operand(label, _value(f), "") for label, f in zip(labels, figures)]
         if mean:
             terms, sign = [f"({' + '.join(terms)})", str(len(figures))], "÷"
         else:
             sign = "+"
         text = w.formula(self._scope(w, figures), terms, sign, w.computed(value, unit), "".join(refs))
-        series = [(label, f.value) for label, f in zip(labels, figures)]
+        series = [(label, _value(f)) for label, f in zip(labels, figures)]
         return self._result(plan, "answered", text, value, unit, cites, series)
 
     def _pair(self, plan: QueryPlan, w: AnswerWriter, figures: list[Figure]) -> Answer:
@@ -206,24 +213,24 @@ class Calculator:
         first, second = figures[:2]
         refs = "".join(self._cite(cites, [first, second]))
         labels = self._labels(w, [first, second])
-        terms = [w.operand(label, f.value, "") for label, f in zip(labels, [first, second])]
+        terms = [w.operand(label, _value(f), "") for label, f in zip(labels, [first, second])]
         kind = plan.operation.kind
         unit = first.operand.measure.unit
         if kind == "difference":
-            diff = first.value - second.value
+            diff = _value(first) - _value(second)
             text = w.join([w.formula(self._scope(w, figures), terms, "−", w.computed(diff, unit), refs),
                            w.difference_words(labels[0], labels[1], diff, unit, decrease=_decrease(plan))])
-            return self._result(plan, "answered", text, diff, unit, cites, [(labels[0], first.value),
-                                                                           (labels[1], second.value)])
-        if second.value == 0:
+            return self._result(plan, "answered", text, diff, unit, cites, [(labels[0], _value(first)),
+                                                                           (labels[1], _value(second))])
+        if _value(second) == 0:
             return self._result(plan, "not_found", w.zero_denominator(w.operand(labels[1], 0, refs)), None, None, cites)
         if kind == "change_pct":
-            pct = round((first.value - second.value) / second.value * 100, PERCENT_DIGITS)
-            body = [f"({terms[0]} − {terms[1]})", f"{fmt(second.value)} × 100%"]
+            pct = round((_value(first) - _value(second)) / _value(second) * 100, PERCENT_DIGITS)
+            body = [f"({terms[0]} − {terms[1]})", f"{fmt(_value(second))} × 100%"]
             text = w.join([w.formula(self._scope(w, figures), body, "÷", w.computed(pct, "%"), refs),
                            w.change_words(labels[0], labels[1], pct)])
             return self._result(plan, "answered", text, pct, "%", cites)
-        multiple = round(first.value / second.value, PERCENT_DIGITS)
+        multiple = round(_value(first) / _value(second), PERCENT_DIGITS)
         text = w.formula(self._scope(w, figures), terms, "÷", w.computed(multiple, "倍"), refs)
         return self._result(plan, "answered", text, multiple, "倍", cites)
 
@@ -235,19 +242,23 @@ class Calculator:
             return gap
         nums = [f for f in figures if f.operand.role == "numerator"]
         dens = [f for f in figures if f.operand.role == "denominator"]
-        lines, values, series = [], [], []
+        lines: list[str] = []
+        values: list[Number | None] = []
+        series: list[tuple[str, Number]] = []
         for num, den in zip(nums, dens):
             refs = "".join(self._cite(cites, [num, den]))
             scope = self._scope(w, [num, den])
-            terms = [w.operand(w.short_measure(f.operand.measure), f.value, "") for f in (num, den)]
-            if den.value == 0:
+            terms = [w.operand(w.short_measure(f.operand.measure), _value(f), "") for f in (num, den)]
+            if _value(den) == 0:
                 lines.append(w.formula(scope, terms, "÷", "—", refs) + " " + w.zero_denominator(terms[1]))
                 values.append(None)
                 continue
-            pct = round(num.value / den.value * 100, PERCENT_DIGITS)
+            pct = round(_value(num) / _value(den) * 100, PERCENT_DIGITS)
             lines.append(w.formula(scope, terms, "÷", w.computed(pct, "%"), refs))
             values.append(pct)
             series.append((scope, pct))
+        # answer() has already said no_denominator for a share without one
+        assert op.denominator is not None
         lines.append(w.convention(op.convention or "declared", w.short_measure(op.denominator)))
         value = values[0] if len(values) == 1 else None
         status = "answered" if any(v is not None for v in values) else "not_found"
@@ -264,17 +275,18 @@ class Calculator:
         group = w.short_measure(plan.measures[0]) if plan.measures else ""
         for org, year in scopes:
             mine = sorted((f for f in figures if (f.org, f.year) == (org, year)),
-                          key=lambda f: f.value * (1 if op.order == "asc" else -1))
+                          key=lambda f: _value(f) * (1 if op.order == "asc" else -1))
             refs = self._cite(cites, mine)
-            cut = mine[min(op.top, len(mine)) - 1].value
-            top = [f for f in mine if (f.value <= cut if op.order == "asc" else f.value >= cut)]
+            cut = _value(mine[min(op.top, len(mine)) - 1])
+            top = [f for f in mine if (_value(f) <= cut if op.order == "asc" else _value(f) >= cut)]
             whole = plan.measures[0]
-            names = [(w.category_name(f.operand.measure, whole), f.value) for f in top]
+            names = [(w.category_name(f.operand.measure, whole), _value(f)) for f in top]
             lines.append(w.rank_categories(w.office_year(org, year), group, names, top[0].operand.measure.unit,
                                            op.order == "asc", op.top))
-            lines += [f"- {w.operand(w.category_name(f.operand.measure, whole), f.value, r)}" for f, r in zip(mine, refs)]
-            series += [(w.category_name(f.operand.measure, whole), f.value) for f in mine]
-            value = top[0].value if len(scopes) == 1 else None
+            lines += [f"- {w.operand(w.category_name(f.operand.measure, whole), _value(f), r)}"
+                      for f, r in zip(mine, refs)]
+            series += [(w.category_name(f.operand.measure, whole), _value(f)) for f in mine]
+            value = _value(top[0]) if len(scopes) == 1 else None
         return self._result(plan, "answered", "\n".join(lines), value, plan.measures[0].unit, cites, series)
 
     def _exists(self, plan: QueryPlan, w: AnswerWriter, figures: list[Figure]) -> Answer:
@@ -286,10 +298,10 @@ class Calculator:
         lines = []
         for f, r in zip(figures, refs):
             label = w.join([self._scope(w, [f]), w.measure(f.operand.measure)])
-            lines.append(w.yes_no(f.value, label, f.operand.measure.unit, r))
-        value = figures[0].value if len(figures) == 1 else None
+            lines.append(w.yes_no(_value(f), label, f.operand.measure.unit, r))
+        value = _value(figures[0]) if len(figures) == 1 else None
         return self._result(plan, "answered", "\n".join(lines), value, figures[0].operand.measure.unit, cites,
-                            [(w.short_measure(f.operand.measure), f.value) for f in figures])
+                            [(w.short_measure(f.operand.measure), _value(f)) for f in figures])
 
     def _count(self, plan: QueryPlan) -> Answer:
         w = AnswerWriter(plan.language, self.names)
@@ -329,6 +341,19 @@ class Calculator:
         if plan.years:
             where += (" for " + ", ".join(map(str, plan.years))) if w.en else "".join(f"{y}年" for y in plan.years)
         return self._result(plan, "not_found", w.unheld(words, where), None, None, CitationList())
+
+
+def _scope_of(operand: Operand) -> tuple[str, int]:
+    """The office and year of an operand Calculator._expand has filled in."""
+    # _expand names an office (the plan's or each of `across`) and a year (the plan's or each held) for every operand
+    assert operand.office is not None and operand.year is not None
+    return operand.office, operand.year
+
+
+def _value(fig: Figure) -> Number:
+    """The value of a figure _missing let through: _figure and _from_text set one whenever `missing` is None."""
+    assert fig.value is not None, fig.missing
+    return fig.value
 
 
 def _decrease(plan: QueryPlan) -> bool:

@@ -6,6 +6,7 @@ the quotes is discarded for the extractive answer. Nothing here runs unless a mo
 import json
 import logging
 import re
+from typing import Any
 
 from langchain_core.exceptions import OutputParserException
 from langchain_core.language_models import BaseChatModel
@@ -72,8 +73,9 @@ class ChatAssistant:
 
         if not settings.bot.llm_model:
             raise ModelError("no chat model configured (settings.bot.llm_model)")
-        kwargs = {k: v for k, v in (("base_url", settings.bot.llm_base_url), ("api_key", settings.bot.llm_api_key))
-                  if v}
+        # init_chat_model forwards these to the provider's chat model class
+        kwargs: dict[str, Any] = {k: v for k, v in (("base_url", settings.bot.llm_base_url),
+                                                    ("api_key", settings.bot.llm_api_key)) if v}
         try:
             return cls(init_chat_model(settings.bot.llm_model, **kwargs))
         except (ImportError, ValueError) as exc:
@@ -101,7 +103,7 @@ class ChatAssistant:
 
     def _draft_from_json(self, messages: list) -> PlanDraft:
         """Models without tool calling: ask for the JSON object and parse it."""
-        parser = PydanticOutputParser(pydantic_object=PlanDraft)
+        parser: PydanticOutputParser[PlanDraft] = PydanticOutputParser(pydantic_object=PlanDraft)
         ask = messages + [HumanMessage(parser.get_format_instructions())]
         try:
             reply = self.model.invoke(ask)

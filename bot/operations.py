@@ -14,10 +14,14 @@ The calculator (bot/calculator.py) computes; this module only decides.
 """
 
 import re
+from typing import Literal
 
 from bot.metrics import MetricMatch, MetricMatcher, category_measures, measure_of_keys
 from bot.models import Measure, Operand, Operation, QueryPlan
 from parsers.template import T3_RESULT_ROWS
+
+CountOf = Literal["reports", "years", "offices"]  # Operation.count_of
+PairOver = Literal["offices", "years", "measures"]  # Operation.over of a difference, change or multiple
 
 # ------------------------------------------------------------------ operation words (zh and en)
 _PCT_CHANGE = re.compile(
@@ -55,9 +59,10 @@ _OVER_CATEGORIES = re.compile(r"理由|原因|情形|情况中|类型|种类|哪
                               r"\bresults?\b|\bwho\b", re.I)
 _COUNT = re.compile(r"(?:几|多少)\s*(?P<u>份|年|个年份|个年度|个单位|个部门|个机关|家单位)(?:的)?(?:报告|年报|有报告|数据|的报告)?|"
                     r"\bhow many (?P<e>reports|years|offices|departments|agencies|bodies)\b", re.I)
-_COUNT_UNITS = {"份": "reports", "年": "years", "个年份": "years", "个年度": "years", "个单位": "offices",
-                "个部门": "offices", "个机关": "offices", "家单位": "offices", "reports": "reports", "years": "years",
-                "offices": "offices", "departments": "offices", "agencies": "offices", "bodies": "offices"}
+_COUNT_UNITS: dict[str, CountOf] = {
+    "份": "reports", "年": "years", "个年份": "years", "个年度": "years", "个单位": "offices",
+    "个部门": "offices", "个机关": "offices", "家单位": "offices", "reports": "reports", "years": "years",
+    "offices": "offices", "departments": "offices", "agencies": "offices", "bodies": "offices"}
 # what names the denominator: 占本年新收 / 本年新收中 / of new requests / out of / ÷ / divided by
 _DENOMINATOR_BEFORE = re.compile(r"(?:占|除以|÷|/|相对于|out of|of|divided by|as a share of|relative to|among)\s*(?:the\s+|all\s+)?$",
                                  re.I)
@@ -87,7 +92,13 @@ T4_OUTCOME_COLUMNS = ("upheld", "corrected", "other", "pending")
 
 
 def _parts(measure: Measure) -> list[tuple[str, str, str]]:
-    return [tuple(p[0].split("/")) for p in measure.parts]
+    """(table, row, col) of each part's first key (T3/new_requests/total)."""
+    return [_key_parts(p[0]) for p in measure.parts]
+
+
+def _key_parts(key: str) -> tuple[str, str, str]:
+    table_row_col = key.split("/")
+    return table_row_col[0], table_row_col[1], table_row_col[2]
 
 
 def convention_denominator(measure: Measure) -> tuple[list[str], str] | None:
@@ -218,14 +229,14 @@ def _blank_words(text: str, words: list[str]) -> str:
     return lowered
 
 
-def _count_of(text: str) -> str:
+def _count_of(text: str) -> CountOf:
     m = _COUNT.search(text)
     if m is None:
         return "reports"
     return _COUNT_UNITS.get((m.group("u") or m.group("e") or "").lower(), "reports")
 
 
-def _pair_over(plan: QueryPlan) -> str:
+def _pair_over(plan: QueryPlan) -> PairOver:
     if len(plan.measures) == 2 and len(plan.years) <= 1 and len(plan.offices) <= 1:
         return "measures"
     if len(plan.offices) == 2:
@@ -296,7 +307,9 @@ def _operands(plan: QueryPlan, op: Operation, named_first: bool, named_years: li
     offices: list[str | None] = list(plan.offices) or [None]
     years: list[int | None] = list(plan.years) or [None]
     if op.kind in ("difference", "change_pct", "multiple"):
-        enough = {"measures": len(plan.measures), "offices": len(plan.offices), "years": len(plan.years)}
+        # op.over of a pair is _pair_over's (never None): a KeyError otherwise, as before
+        enough: dict[str | None, int] = {"measures": len(plan.measures), "offices": len(plan.offices),
+                                         "years": len(plan.years)}
         return _pair(plan, op, named_first, named_years) if enough[op.over] >= 2 else []
     if op.kind == "share" and op.numerator is not None:
         roles = [("numerator", op.numerator)] + ([("denominator", op.denominator)] if op.denominator else [])

@@ -257,6 +257,8 @@ class QuestionAnswerer:
         return self.index.search(query, orgs=orgs, years=years, k=k, mode=self.settings.index.retrieval)
 
     def _phrase(self, question: str, quotes: list[str], language: str) -> str | None:
+        if self.chat is None:  # handed to the narrative answerer only when a chat model is configured
+            raise ModelError("no chat model configured (settings.bot.llm_model)")
         try:
             return self.chat.phrase(question, quotes, language)
         except ModelError as exc:

@@ -54,18 +54,20 @@ def report_values(facts: list[FactRecord], measure: Measure) -> list[ReportValue
     for report_id, cells in by_report.items():
         any_fact = next(iter(cells.values()))
         rv = ReportValue(report_id, any_fact.org, any_fact.year, any_fact.title)
+        values: list[Number] = []
         for part in measure.parts:
-            fact = next((cells[k] for k in part if k in cells), None)
-            if fact is None:
+            cell = next((cells[k] for k in part if k in cells), None)
+            if cell is None:
                 continue
-            if fact.status == "ok" and fact.value is not None:
-                rv.used.append(fact)
-            elif fact.status == "ambiguous":
-                rv.doubtful.append(fact)
+            if cell.status == "ok" and cell.value is not None:
+                rv.used.append(cell)
+                values.append(cell.value)
+            elif cell.status == "ambiguous":
+                rv.doubtful.append(cell)
             else:
-                rv.blank.append(fact)
+                rv.blank.append(cell)
         if rv.cited:
-            rv.value = sum(f.value for f in rv.used) if rv.used else None
+            rv.value = sum(values) if rv.used else None
             out.append(rv)
     return out
 
@@ -227,7 +229,7 @@ class TableAnswerer:
         keys = [f"T4/{fact.row}/{c}" for c in ("upheld", "corrected", "other", "pending")]
         parts = sorted((f for f in self.store.facts(report_id=rv.report_id, keys=keys) if f.value is not None),
                        key=lambda f: keys.index(f.key))
-        total = sum(f.value for f in parts)
+        total = sum(f.value for f in parts if f.value is not None)
         if not parts or total == fact.value:
             return []
         refs = cites.add_facts(parts)
@@ -321,8 +323,8 @@ class TableAnswerer:
         if items is None:
             items = self._items(plan, candidates) if plan.measures else []
         cites = CitationList()
-        mention = w.listing(plan.office_mentions) if plan.office_mentions else w.say("mention.unnamed")
-        lines = [w.ambiguous_intro(mention)]
+        asked = w.listing(plan.office_mentions) if plan.office_mentions else w.say("mention.unnamed")
+        lines = [w.ambiguous_intro(asked)]
         series: list[tuple[str, Number | None]] = []
         for measure, rv in items:
             refs = cites.add_facts(rv.cited)
@@ -336,13 +338,13 @@ class TableAnswerer:
         mention = plan.office_mentions[0] if plan.office_mentions else None
         follow = []
         for org in candidates:
-            years = sorted({rv.year for _, rv in items if rv.org == org}) or plan.years or [None]
+            years = sorted({rv.year for _, rv in items if rv.org == org}, key=lambda y: y or 0) or plan.years or [None]
             follow += [w.follow_up(plan.question, mention, org, y) for y in years]
         return Answer(question=plan.question, status="ambiguous", route="sql", answer="\n".join(lines),
                       citations=cites.items, candidates=follow, series=series)
 
     def _candidate_without_table(self, plan: QueryPlan, w: AnswerWriter, org: str, cites: CitationList,
-                                 series: list) -> str:
+                                 series: list[tuple[str, Number | None]]) -> str:
         """The figure the candidate's text gives (quoted), else the years its reports cover."""
         found = None
         if self.text_figure is not None and plan.asks_number and plan.years:
@@ -424,13 +426,19 @@ class TableAnswerer:
         if len(cells) < 4:
             return ""
         refs = [cites.add_facts([cells[k]])[0] for k in keys]
-        a, b, c, d = (cells[k].value for k in keys)
+        a, b, c, d = (_ok_value(cells[k]) for k in keys)
         mark = "=" if a + b == c + d else "≠"
         if w.en:
             return (f"new {fmt(a)}[{refs[0]}] + carried over {fmt(b)}[{refs[1]}] = {fmt(a + b)} {mark} processed "
                     f"{fmt(c)}[{refs[2]}] + carried forward {fmt(d)}[{refs[3]}] = {fmt(c + d)}")
         return (f"本年新收{fmt(a)}[{refs[0]}] + 上年结转{fmt(b)}[{refs[1]}] = {fmt(a + b)} {mark} "
                 f"办理总计{fmt(c)}[{refs[2]}] + 结转下年{fmt(d)}[{refs[3]}] = {fmt(c + d)}")
+
+
+def _ok_value(fact: FactRecord) -> Number:
+    """The value of an "ok" cell: parsers/digits.py turns an "ok" cell without a number into "blank"."""
+    assert fact.value is not None, fact.key
+    return fact.value
 
 
 def _span_locator(span: tuple[int, int], en: bool) -> str:

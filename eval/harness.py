@@ -7,10 +7,10 @@ one fact store and one section index (one embedding model in memory) and differ 
 
 import logging
 import time
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Literal
+from typing import Literal, TypeGuard
 
 import numpy as np
 from pydantic import BaseModel, Field, ValidationError
@@ -31,7 +31,8 @@ log = logging.getLogger(__name__)
 DEFAULT_SET = PROJECT_ROOT / "eval" / "sets" / "corpus.jsonl"
 DEFAULT_OUT = PROJECT_ROOT / "eval" / "out"
 DEFAULT_THRESHOLDS = PROJECT_ROOT / "eval" / "thresholds.json"
-RETRIEVAL_MODES = ("dense", "lexical", "fused")
+RetrievalMode = Literal["dense", "lexical", "fused"]  # settings.index.retrieval
+RETRIEVAL_MODES: tuple[RetrievalMode, ...] = ("dense", "lexical", "fused")
 RECALL_K = 5
 
 Metric = Literal["answer", "answer_citation", "route", "recall_at_k", "open_recall_at_k"]
@@ -70,7 +71,7 @@ class EvalConfig(BaseModel):
     """One configuration of the bot: a retrieval mode and whether the chat model is used."""
 
     name: str
-    retrieval: str
+    retrieval: RetrievalMode
     llm_model: str | None
 
     def settings(self, base: Settings) -> Settings:
@@ -80,6 +81,10 @@ class EvalConfig(BaseModel):
         return settings
 
 
+def _is_mode(part: str) -> TypeGuard[RetrievalMode]:
+    return part in RETRIEVAL_MODES
+
+
 def configurations(names: list[str] | None, settings: Settings) -> list[EvalConfig]:
     """Configurations from names such as `dense`, `fused`, `llm`, `nollm` or `dense+nollm`;
     default: the configured one."""
@@ -87,7 +92,7 @@ def configurations(names: list[str] | None, settings: Settings) -> list[EvalConf
     for name in names or [settings.index.retrieval]:
         retrieval, llm = settings.index.retrieval, settings.bot.llm_model
         for part in name.split("+"):
-            if part in RETRIEVAL_MODES:
+            if _is_mode(part):
                 retrieval = part
             elif part == "nollm":
                 llm = None
@@ -279,7 +284,8 @@ class EvalHarness:
             answer = Answer(question=question, status="error", route="error", answer=f"{type(exc).__name__}: {exc}")
         return answer, (time.perf_counter() - started) * 1000
 
-    def _retrieve(self, item: GoldItem, answer: Answer, mode: str) -> tuple[list[Chunk] | None, list[Chunk] | None]:
+    def _retrieve(self, item: GoldItem, answer: Answer,
+                  mode: RetrievalMode) -> tuple[list[Chunk] | None, list[Chunk] | None]:
         """For narrative questions: the top-k chunks with the bot's office/year filters, and without any."""
         if not item.wants_retrieval_recall:
             return None, None
@@ -348,7 +354,7 @@ def _cell(text: object) -> str:
     return str(text).replace("|", "\\|").replace("\n", " ")
 
 
-def markdown_table(headers: list[str], rows: Iterable[list[object]]) -> str:
+def markdown_table(headers: list[str], rows: Iterable[Sequence[object]]) -> str:
     lines = ["| " + " | ".join(headers) + " |", "|" + "|".join("---" for _ in headers) + "|"]
     lines += ["| " + " | ".join(_cell(c) for c in row) + " |" for row in rows]
     return "\n".join(lines)

@@ -7,6 +7,7 @@ refused when the set is loaded instead of silently scoring as wrong. See eval/RE
 import math
 import re
 import unicodedata
+from collections.abc import Sequence
 from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, computed_field, model_validator
@@ -89,7 +90,7 @@ class GoldSource(BaseModel):
         n = len(self.keys) if self.keys else max(_length(self.org), _length(self.year), 1)
         orgs = self.org if isinstance(self.org, list) else [self.org] * n
         years = self.year if isinstance(self.year, list) else [self.year] * n
-        keys = self.keys or [self.key] * n
+        keys: Sequence[str | None] = self.keys or [self.key] * n
         return [CitationTarget(org=o, year=y, key=k, section=self.section) for o, y, k in zip(orgs, years, keys)]
 
     @property
@@ -142,7 +143,8 @@ class ItemScore(BaseModel):
     reasons: list[str] = Field(default_factory=list, description="Why a part scored wrong.")
     notes: list[str] = Field(default_factory=list, description="Observations that do not change the score.")
 
-    @computed_field
+    # mypy does not support decorators on top of @property; this is pydantic's documented computed_field form
+    @computed_field  # type: ignore[prop-decorator]
     @property
     def answer_citation_correct(self) -> bool:
         return self.answer_correct and self.citation_correct is not False

@@ -14,7 +14,7 @@ import random
 import re
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Literal
+from typing import Literal, TypeGuard
 
 from pydantic import BaseModel, Field
 
@@ -296,7 +296,9 @@ class _Grid:
     widths: tuple[float, ...] = ()
 
 
-Block = tuple[str, object]  # ("title"|"h1"|"h2"|"p", str) or ("table", _Grid) or ("t2", list[_Grid])
+TextBlock = tuple[Literal["title", "h1", "h2", "p"], str]
+GridBlock = tuple[Literal["table"], _Grid] | tuple[Literal["t2"], list[_Grid]]
+Block = TextBlock | GridBlock
 
 
 def _number(value: int | float | None, key: str, style: ReportStyle) -> str:
@@ -370,7 +372,8 @@ def _blocks(report: SyntheticReport) -> list[Block]:
         ("p", f"本报告根据《中华人民共和国政府信息公开条例》要求编制，所列数据的统计期限为{report.year}年1月1日至"
               f"{report.year}年12月31日。如对本报告有疑问，请与{report.org}联系。"),
     ]
-    tables = {"二": ("t2", _t2_grids(report)), "三": ("table", _t3_grid(report)), "四": ("table", _t4_grid(report))}
+    tables: dict[str, GridBlock] = {"二": ("t2", _t2_grids(report)), "三": ("table", _t3_grid(report)),
+                                    "四": ("table", _t4_grid(report))}
     for number, heading in {"一": "总体情况", "二": "主动公开政府信息情况", "三": "收到和处理政府信息公开申请情况",
                             "四": "政府信息公开行政复议、行政诉讼情况", "五": "存在的主要问题及改进情况",
                             "六": "其他需要报告的事项"}.items():
@@ -390,6 +393,11 @@ def _joined_t2(grids: list[_Grid]) -> _Grid:
     return _Grid(4, [row for grid in grids for row in grid.rows], 0, 1, grids[0].widths)
 
 
+def _grid(block: GridBlock) -> _Grid:
+    """The table a block prints: T2's four grids joined into one."""
+    return _joined_t2(block[1]) if block[0] == "t2" else block[1]
+
+
 # ------------------------------------------------------------------ renderers
 def render(report: SyntheticReport, fmt: Format) -> bytes:
     """The report as a file of the given format, laid out like a published report."""
@@ -401,12 +409,11 @@ def render(report: SyntheticReport, fmt: Format) -> bytes:
 def _render_txt(report: SyntheticReport, blocks: list[Block]) -> bytes:
     out = [""]
     joiner = "" if report.style.numbers.run_together else "\t"  # a crawler's text keeps no cell separator
-    for kind, content in blocks:
-        if kind in ("table", "t2"):
-            grid = _joined_t2(content) if kind == "t2" else content
-            out.extend(joiner.join(cell.text for cell in row) for row in grid.rows)
+    for block in blocks:
+        if block[0] == "table" or block[0] == "t2":
+            out.extend(joiner.join(cell.text for cell in row) for row in _grid(block).rows)
         else:
-            out.append(content)
+            out.append(block[1])
         out.append("")
     return "\n".join(out).encode("utf-8")
 
@@ -430,16 +437,16 @@ def _md_table(grid: _Grid) -> list[str]:
 
 
 def _render_md(report: SyntheticReport, blocks: list[Block]) -> bytes:
-    out = []
+    out: list[str] = []
     marks = {"title": "# ", "h1": "## ", "h2": "### ", "p": ""}
-    for kind, content in blocks:
-        if kind == "t2":
-            for grid in content:
+    for block in blocks:
+        if block[0] == "t2":
+            for grid in block[1]:
                 rows = [[c.text for c in row] for row in grid.rows[1:]]
                 rows.insert(1, ["---"] * len(rows[0]))
                 out += [f"**{grid.rows[0][0].text}**", ""] + ["| " + " | ".join(r) + " |" for r in rows] + [""]
             continue
-        out += (_md_table(content) if kind == "table" else [marks[kind] + content]) + [""]
+        out += (_md_table(block[1]) if block[0] == "table" else [marks[block[0]] + block[1]]) + [""]
     return "\n".join(out).encode("utf-8")
 
 
@@ -447,16 +454,16 @@ def _render_html(report: SyntheticReport, blocks: list[Block]) -> bytes:
     from html import escape
 
     body = []
-    for kind, content in blocks:
-        if kind in ("table", "t2"):
-            grid = _joined_t2(content) if kind == "t2" else content
+    for block in blocks:
+        if block[0] == "table" or block[0] == "t2":
             trs = []
-            for row in grid.rows:
+            for row in _grid(block).rows:
                 tds = "".join(f'<td rowspan="{c.rowspan}" colspan="{c.colspan}"><p><span>'
                               f'{escape(c.text) or "&nbsp;"}</span></p></td>' for c in row)
                 trs.append(f"<tr>{tds}</tr>")
             body.append('<table border="1" cellspacing="0"><tbody>' + "".join(trs) + "</tbody></table>")
         else:
+            kind, content = block
             tag = {"title": "h1", "h1": "p", "h2": "p", "p": "p"}[kind]
             text = escape(content)
             body.append(f"<{tag}><strong>{text}</strong></{tag}>" if kind in ("h1", "h2") else f"<{tag}>{text}</{tag}>")
@@ -476,9 +483,9 @@ def _render_docx(report: SyntheticReport, blocks: list[Block]) -> bytes:
 
     document = docx.Document()
     document.core_properties.title = report.title if report.style.metadata_title else ""
-    for kind, content in blocks:
-        if kind in ("table", "t2"):
-            grid = _joined_t2(content) if kind == "t2" else content
+    for block in blocks:
+        if block[0] == "table" or block[0] == "t2":
+            grid = _grid(block)
             table = document.add_table(rows=len(grid.rows), cols=grid.ncols)
             table.style = "Table Grid"
             # Cell objects taken before any merge: table.cell() rescans the whole table on every call.
@@ -490,6 +497,7 @@ def _render_docx(report: SyntheticReport, blocks: list[Block]) -> bytes:
                         target = target.merge(cells[r + cell.rowspan - 1][cell.col + cell.colspan - 1])
                     target.text = cell.text
             continue
+        kind, content = block
         paragraph = document.add_paragraph()
         paragraph.add_run(content).bold = kind in ("title", "h1")
         if kind == "title":
@@ -517,12 +525,11 @@ def _render_pdf(report: SyntheticReport, blocks: list[Block]) -> bytes:
         "cell": ParagraphStyle("cell", fontName=font, fontSize=8.5, leading=10.5, alignment=1, wordWrap="CJK"),
     }
     story = []
-    for kind, content in blocks:
-        if kind in ("table", "t2"):
-            story += [_pdf_table(_joined_t2(content) if kind == "t2" else content, styles["cell"], font,
-                                 Paragraph, Table, TableStyle), Spacer(1, 8)]
+    for block in blocks:
+        if block[0] == "table" or block[0] == "t2":
+            story += [_pdf_table(_grid(block), styles["cell"], font, Paragraph, Table, TableStyle), Spacer(1, 8)]
         else:
-            story.append(Paragraph(content, styles[kind]))
+            story.append(Paragraph(block[1], styles[block[0]]))
 
     def decorate(canvas, doc) -> None:
         canvas.saveState()
@@ -556,9 +563,13 @@ _RENDERERS = {"txt": _render_txt, "md": _render_md, "html": _render_html, "docx"
 
 
 # ------------------------------------------------------------------ corpus and CLI
+def _is_format(name: str) -> TypeGuard[Format]:
+    return name in _RENDERERS
+
+
 def write_corpus(out_dir: Path, count: int, formats: tuple[str, ...] = ("txt",), seed: int = 0) -> list[Path]:
     """count reports (seeds seed … seed+count-1), each in every format; make_report(seed+i) regenerates facts."""
-    unknown = [f for f in formats if f not in _RENDERERS]
+    unknown = [f for f in formats if not _is_format(f)]
     if unknown:
         raise ValueError(f"unknown format(s) {', '.join(unknown)}; expected some of {', '.join(FORMATS)}")
     out_dir = Path(out_dir)
@@ -566,7 +577,7 @@ def write_corpus(out_dir: Path, count: int, formats: tuple[str, ...] = ("txt",),
     written = []
     for i in range(count):
         report = make_report(seed + i)
-        for fmt in formats:
+        for fmt in filter(_is_format, formats):  # every one of them: checked above
             path = out_dir / f"synthetic_{seed + i:05d}_{report.year}.{fmt}"
             path.write_bytes(render(report, fmt))
             written.append(path)

@@ -420,7 +420,7 @@ def report_sections_html(report: Report, language: str = "en") -> str:
 
 def failed_lines(report: Report, table: str) -> set[str]:
     """Row and column keys named by the failed checks of one table (each failure reads 'key: …')."""
-    keys = set()
+    keys: set[str] = set()
     for check in report.checks_failed:
         if check.rule.startswith(table):
             keys.update(part.split(":", 1)[0].strip() for part in check.detail.split(";") if ":" in part)
@@ -479,8 +479,9 @@ def write_facts_csv(frame: pd.DataFrame, path: Path) -> Path:
 
 # ---------------------------------------------------------------------------- page helpers
 # Column widths at 1366 px: headers stay whole words, office names and file names readable.
-REPORT_WIDTHS = ["180px", "60px", "76px", "130px", "190px", "90px", "84px", "64px", "320px"]  # 1194 px
-FACT_WIDTHS = ["170px", "60px", "56px", "230px", "110px", "64px", "64px", "68px", "170px", "200px"]  # 1192 px
+REPORT_WIDTHS: list[str | int] = ["180px", "60px", "76px", "130px", "190px", "90px", "84px", "64px", "320px"]  # 1194 px
+FACT_WIDTHS: list[str | int] = ["170px", "60px", "56px", "230px", "110px", "64px", "64px", "68px", "170px",
+                               "200px"]  # 1192 px
 
 
 def language_of(accept_language: str) -> str:
