@@ -67,10 +67,16 @@ SYNTHETIC_EXAMPLES = 24
 ALL = "All"
 TABLES = ("T2", "T3", "T4")
 THEME = gr.themes.Default(
-    font=[gr.themes.LocalFont("Source Sans Pro"), "Noto Sans CJK SC", "PingFang SC", "Microsoft YaHei", "system-ui",
-          "sans-serif"],
+    font=[
+        gr.themes.LocalFont("Source Sans Pro"),
+        "Noto Sans CJK SC",
+        "PingFang SC",
+        "Microsoft YaHei",
+        "system-ui",
+        "sans-serif",
+    ],
     font_mono=[gr.themes.LocalFont("IBM Plex Mono"), "Noto Sans Mono CJK SC", "monospace"],
-)  # fmt: skip  — both LocalFonts ship with Gradio; nothing is fetched from Google
+)  # — both LocalFonts ship with Gradio; nothing is fetched from Google
 
 
 def default_corpus(settings: Settings) -> list[Path]:
@@ -116,8 +122,14 @@ class Library:
         self.qa = QuestionAnswerer(settings, store=self.store, index=index)
         self.contexts = CitationContexts(self.store)
         self.ingest_lock = threading.Lock()
-        self.progress: IngestProgress = {"running": False, "done": 0, "total": 0, "current": "", "failed": 0,
-                                         "message": ""}
+        self.progress: IngestProgress = {
+            "running": False,
+            "done": 0,
+            "total": 0,
+            "current": "",
+            "failed": 0,
+            "message": "",
+        }
         self._ingestor: Ingestor | None = None
         self._checks: dict[str, tuple[int, int, int]] = {}
 
@@ -214,8 +226,12 @@ class Library:
             return Answer(question=question or "", status="error", route="none", answer=exc.reason)
         except Exception as exc:
             log.exception("question failed: %r", (question or "")[:200])
-            return Answer(question=question or "", status="error", route="none",
-                          answer=f"internal error: {type(exc).__name__}: {exc}")  # fmt: skip
+            return Answer(
+                question=question or "",
+                status="error",
+                route="none",
+                answer=f"internal error: {type(exc).__name__}: {exc}",
+            )
 
     def _while_loading(self, answer: Answer) -> Answer:
         """During the first-start ingest an office not loaded yet resolves to nothing, and an answer over
@@ -223,11 +239,20 @@ class Library:
         plan = answer.plan
         if not self.progress["running"] or plan is None or plan.offices or answer.status in ("help", "error"):
             return answer
-        loaded = [f"{r.org} {r.year}" if plan.language == "en" else f"{r.org}{r.year}年"
-                  for r in sorted(self.store.reports(), key=lambda r: (r.org, r.year or 0))]
+        loaded = [
+            f"{r.org} {r.year}" if plan.language == "en" else f"{r.org}{r.year}年"
+            for r in sorted(self.store.reports(), key=lambda r: (r.org, r.year or 0))
+        ]
         text = AnswerWriter(plan.language, self.qa.names).loading(loaded, self.progress["done"], self.progress["total"])
-        return Answer(question=answer.question, status="not_found", route=answer.route, answer=text, plan=plan,
-                      resolved=answer.resolved, elapsed_ms=answer.elapsed_ms)
+        return Answer(
+            question=answer.question,
+            status="not_found",
+            route=answer.route,
+            answer=text,
+            plan=plan,
+            resolved=answer.resolved,
+            elapsed_ms=answer.elapsed_ms,
+        )
 
     def answer_message(self, answer: Answer) -> ChatMessage:
         language = CitationContexts.language(answer)
@@ -275,8 +300,13 @@ def _chart_updates(answer: Answer | None):
         return gr.Column(visible=False), gr.LinePlot(visible=False), gr.BarPlot(visible=False)
     language = CitationContexts.language(answer)
     kind = chart_kind(answer)
-    look = {"value": frame, "visible": True, "title": answer.question[:80], "y_title": answer.unit or "",
-            "x_title": say("chart_years" if kind == "line" else "chart_labels", language)}
+    look = {
+        "value": frame,
+        "visible": True,
+        "title": answer.question[:80],
+        "y_title": answer.unit or "",
+        "x_title": say("chart_years" if kind == "line" else "chart_labels", language),
+    }
     if kind == "line":
         return gr.Column(visible=True), gr.LinePlot(**look), gr.BarPlot(visible=False)
     return gr.Column(visible=True), gr.LinePlot(visible=False), gr.BarPlot(**look, sort=list(frame["label"]))
@@ -293,8 +323,11 @@ def chat_handlers(lib: Library):
         earlier = user_questions(history)
         language = reply_language(question)
         history.append({"role": "user", "content": question})
-        working = {"role": "assistant", "content": say("working", language),
-                   "metadata": {"title": say("working_title", language), "status": "pending"}}  # fmt: skip
+        working = {
+            "role": "assistant",
+            "content": say("working", language),
+            "metadata": {"title": say("working_title", language), "status": "pending"},
+        }
         yield [*history, working], "", *_chart_updates(None)
         answer = lib.ask(question, earlier)
         history.append(lib.answer_message(answer))
@@ -317,8 +350,13 @@ def report_handlers(lib: Library):
             frame = reports_frame(records, lib.check_counts([r.report_id for r in records]), language)
             choices = [(report_choice(r), r.report_id) for r in records]
             years = sorted({r.year for r in lib.store.reports() if r.year is not None}, reverse=True)
-            return (frame, gr.Dropdown(choices=choices, value=None), [r.report_id for r in records],
-                    gr.Dropdown(choices=[ALL, *map(str, years)]), "")  # fmt: skip
+            return (
+                frame,
+                gr.Dropdown(choices=choices, value=None),
+                [r.report_id for r in records],
+                gr.Dropdown(choices=[ALL, *map(str, years)]),
+                "",
+            )
         except Exception as exc:
             return None, gr.Dropdown(choices=[]), [], gr.Dropdown(), say("problem", language, reason=_failure(exc))
 
@@ -331,8 +369,11 @@ def report_handlers(lib: Library):
             report = lib.store.report(report_id)
             tables = [report_table(report, t, language) for t in TABLES]
             shown = [gr.Dataframe(value=t, visible=t is not None) for t in tables]
-            return (report_summary_html(report, lib.store.record(report_id), language), *shown,
-                    report_sections_html(report, language))  # fmt: skip
+            return (
+                report_summary_html(report, lib.store.record(report_id), language),
+                *shown,
+                report_sections_html(report, language),
+            )
         except Exception as exc:
             return error_html(_failure(exc), language), *hidden, ""
 
@@ -370,8 +411,11 @@ def fact_handlers(lib: Library, export_dir: Path):
             note += say("facts_capped", language, cap=FACTS_SHOWN) if len(facts) > FACTS_SHOWN else ""
             return gr.Dataframe(value=frame, visible=True), gr.DownloadButton(value=str(path), interactive=True), note
         except Exception as exc:
-            return (gr.Dataframe(visible=False), gr.DownloadButton(interactive=False),
-                    say("problem", language, reason=_failure(exc)))  # fmt: skip
+            return (
+                gr.Dataframe(visible=False),
+                gr.DownloadButton(interactive=False),
+                say("problem", language, reason=_failure(exc)),
+            )
 
     return filters, show
 
@@ -387,8 +431,14 @@ def upload_handler(lib: Library):
         for file in files:
             name = Path(file).name
             try:
-                stored.append((name, store_upload(Path(file), name, lib.settings.data_dir / "uploads",
-                                                  lib.settings.app.max_upload_mb)))  # fmt: skip
+                stored.append(
+                    (
+                        name,
+                        store_upload(
+                            Path(file), name, lib.settings.data_dir / "uploads", lib.settings.app.max_upload_mb
+                        ),
+                    )
+                )
             except (GovqaError, OSError) as exc:
                 reason = exc.reason if isinstance(exc, GovqaError) else str(exc)
                 results.append((name, FileResult(path=name, status="failed", reason=reason)))
@@ -410,16 +460,29 @@ def _chat_tab(lib: Library) -> None:
     with gr.Row(equal_height=False):
         with gr.Column(scale=3, min_width=560):
             chatbot = gr.Chatbot(
-                show_label=False, height=600, elem_id="gq-chat", latex_delimiters=[],
-                feedback_options=None, buttons=["copy"], layout="bubble", placeholder=both("chat.placeholder"),
-            )  # fmt: skip
+                show_label=False,
+                height=600,
+                elem_id="gq-chat",
+                latex_delimiters=[],
+                feedback_options=None,
+                buttons=["copy"],
+                layout="bubble",
+                placeholder=both("chat.placeholder"),
+            )
             with gr.Row():
-                question = gr.Textbox(placeholder=both("question.placeholder"), show_label=False, scale=8,
-                                      elem_id="gq-question", max_lines=4, autofocus=True)  # fmt: skip
+                question = gr.Textbox(
+                    placeholder=both("question.placeholder"),
+                    show_label=False,
+                    scale=8,
+                    elem_id="gq-question",
+                    max_lines=4,
+                    autofocus=True,
+                )
                 ask = gr.Button(both("ask"), variant="primary", scale=1, elem_id="gq-ask", min_width=90)
             new_chat = gr.Button(both("new_chat"), size="sm", elem_id="gq-new-chat")
-            examples = gr.Dataset(components=[question], samples=[[q] for q in EXAMPLES], label=both("examples"),
-                                  elem_id="gq-examples")  # fmt: skip
+            examples = gr.Dataset(
+                components=[question], samples=[[q] for q in EXAMPLES], label=both("examples"), elem_id="gq-examples"
+            )
         with gr.Column(scale=2, min_width=320, visible=False, elem_id="gq-chart") as chart:
             line = gr.LinePlot(x="label", y="value", y_lim=[0, None], height=320, elem_id="gq-chart-line")
             bars = gr.BarPlot(x="label", y="value", y_lim=[0, None], height=320, elem_id="gq-chart-bar")
@@ -442,14 +505,24 @@ def _reports_tab(lib: Library):
         year = gr.Dropdown(label=both("label.year"), choices=[ALL], value=ALL, scale=1)
         refresh = gr.Button(both("refresh"), scale=1)
     note = gr.Markdown()
-    table = gr.Dataframe(label=both("reports_table"), interactive=False, max_height=620, wrap=True,
-                         elem_id="gq-reports", pinned_columns=1, column_widths=REPORT_WIDTHS,
-                         static_columns=list(range(len(REPORT_WIDTHS))), show_search="none")  # fmt: skip
+    table = gr.Dataframe(
+        label=both("reports_table"),
+        interactive=False,
+        max_height=620,
+        wrap=True,
+        elem_id="gq-reports",
+        pinned_columns=1,
+        column_widths=REPORT_WIDTHS,
+        static_columns=list(range(len(REPORT_WIDTHS))),
+        show_search="none",
+    )
     ids = gr.State([])
     chosen = gr.Dropdown(label=both("open_report"), choices=[], elem_id="gq-report-pick")
     summary = gr.HTML()
-    t2, t3, t4 = (gr.Dataframe(label=TABLE_TITLES[t], interactive=False, wrap=True, visible=False,
-                               elem_id=f"gq-table-{t}") for t in TABLES)  # fmt: skip
+    t2, t3, t4 = (
+        gr.Dataframe(label=TABLE_TITLES[t], interactive=False, wrap=True, visible=False, elem_id=f"gq-table-{t}")
+        for t in TABLES
+    )
     sections = gr.HTML()
     listing = [table, chosen, ids, year, note]
     for event in (text.submit, refresh.click, year.change):
@@ -464,14 +537,27 @@ def _facts_tab(lib: Library, export_dir: Path):
     with gr.Row():
         office = gr.Dropdown(label=both("label.office"), choices=[ALL], value=ALL, scale=3, filterable=True)
         year = gr.Dropdown(label=both("label.year"), choices=[ALL], value=ALL, scale=1)
-        key = gr.Dropdown(label=both("label.metric"), choices=[(ALL, ALL), *metric_choices()], value=ALL, scale=6,
-                          filterable=True, elem_id="gq-metric")  # fmt: skip
+        key = gr.Dropdown(
+            label=both("label.metric"),
+            choices=[(ALL, ALL), *metric_choices()],
+            value=ALL,
+            scale=6,
+            filterable=True,
+            elem_id="gq-metric",
+        )
     with gr.Row():
         go = gr.Button(both("show_facts"), variant="primary", elem_id="gq-show-facts")
         download = gr.DownloadButton(both("download_csv"), interactive=False)
     note = gr.Markdown(elem_id="gq-facts-note")
-    table = gr.Dataframe(interactive=False, max_height=520, wrap=True, elem_id="gq-facts", visible=False,
-                         column_widths=FACT_WIDTHS, static_columns=list(range(len(FACT_WIDTHS))))  # fmt: skip
+    table = gr.Dataframe(
+        interactive=False,
+        max_height=520,
+        wrap=True,
+        elem_id="gq-facts",
+        visible=False,
+        column_widths=FACT_WIDTHS,
+        static_columns=list(range(len(FACT_WIDTHS))),
+    )
     for event in (go.click, key.change):
         event(show, [office, year, key], [table, download, note], api_visibility="private")
     return filters, [office, year]
@@ -480,12 +566,14 @@ def _facts_tab(lib: Library, export_dir: Path):
 def _upload_tab(lib: Library):
     upload = upload_handler(lib)
     gr.Markdown(both("upload_intro", mb=lib.settings.app.max_upload_mb))
-    files = gr.File(file_count="multiple", file_types=list(SUPPORTED_SUFFIXES),
-                    label=both("upload_files"), elem_id="gq-upload")  # fmt: skip
+    files = gr.File(
+        file_count="multiple", file_types=list(SUPPORTED_SUFFIXES), label=both("upload_files"), elem_id="gq-upload"
+    )
     go = gr.Button(both("ingest_files"), variant="primary", elem_id="gq-ingest")
     status = gr.Markdown(elem_id="gq-upload-status")
-    results = gr.Dataframe(label=both("upload_results"), interactive=False, wrap=True, elem_id="gq-upload-results",
-                           visible=False)  # fmt: skip
+    results = gr.Dataframe(
+        label=both("upload_results"), interactive=False, wrap=True, elem_id="gq-upload-results", visible=False
+    )
     return go.click(upload, [files], [results, status], api_visibility="private")
 
 
@@ -501,8 +589,13 @@ def build_app(settings: Settings, library: Library | None = None) -> gr.Blocks:
 
     def status_api() -> dict:
         """Counts of the stores and the progress of the first-start ingest."""
-        return {**lib.store.counts(), "ingesting": lib.progress["running"], "files_done": lib.progress["done"],
-                "files_total": lib.progress["total"], "message": lib.progress["message"]}
+        return {
+            **lib.store.counts(),
+            "ingesting": lib.progress["running"],
+            "files_done": lib.progress["done"],
+            "files_total": lib.progress["total"],
+            "message": lib.progress["message"],
+        }
 
     with gr.Blocks(title="govqa — 政府信息公开年报问答", analytics_enabled=False) as demo:
         zh_title, en_intro = say("page.title", "zh"), say("page.intro", "en")
@@ -518,8 +611,13 @@ def build_app(settings: Settings, library: Library | None = None) -> gr.Blocks:
                 fact_filters, filter_boxes = _facts_tab(lib, export_dir)
             with gr.Tab(both("tab.upload"), id="upload"):
                 uploaded = _upload_tab(lib)
-        timer.tick(lambda: (lib.status_markdown(), gr.Timer(active=lib.progress["running"])), None, [status, timer],
-                   api_visibility="private", show_progress="hidden")  # fmt: skip
+        timer.tick(
+            lambda: (lib.status_markdown(), gr.Timer(active=lib.progress["running"])),
+            None,
+            [status, timer],
+            api_visibility="private",
+            show_progress="hidden",
+        )
         demo.load(lib.status_markdown, None, status, api_visibility="private", show_progress="hidden")
         for event in (reports_tab.select, demo.load):
             event(list_reports, [text, year], listing, api_visibility="private", show_progress="hidden")
@@ -527,7 +625,8 @@ def build_app(settings: Settings, library: Library | None = None) -> gr.Blocks:
             event(fact_filters, None, filter_boxes, api_visibility="private", show_progress="hidden")
         # the header's counts change with an upload: refresh them (and the reports list) once it is in
         uploaded.then(lib.status_markdown, None, status, api_visibility="private", show_progress="hidden").then(
-            list_reports, [text, year], listing, api_visibility="private")  # fmt: skip
+            list_reports, [text, year], listing, api_visibility="private"
+        )
         gr.api(ask_api, api_name="ask")
         gr.api(status_api, api_name="status")
     demo.queue(default_concurrency_limit=8)
@@ -538,8 +637,22 @@ def configure_logging() -> None:
     """INFO for govqa; libraries only warn: no per-question progress bars (sentence-transformers shows "Batches:"
     whenever its logger is at INFO) and no DEBUG lines from the HTTP stack."""
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    for name in ("httpx", "httpcore", "sentence_transformers", "transformers", "urllib3", "chromadb", "multipart",
-                 "python_multipart", "matplotlib", "PIL", "asyncio", "uvicorn.access", "jieba", "bm25s"):
+    for name in (
+        "httpx",
+        "httpcore",
+        "sentence_transformers",
+        "transformers",
+        "urllib3",
+        "chromadb",
+        "multipart",
+        "python_multipart",
+        "matplotlib",
+        "PIL",
+        "asyncio",
+        "uvicorn.access",
+        "jieba",
+        "bm25s",
+    ):
         logging.getLogger(name).setLevel(logging.WARNING)
 
 
@@ -549,13 +662,27 @@ def launch(settings: Settings) -> None:
     library = Library(settings)
     library.start()
     demo = build_app(settings, library)
-    print(f"govqa: data in {settings.data_dir.resolve()} — open http://{settings.app.host}:{settings.app.port}", flush=True)
+    print(
+        f"govqa: data in {settings.data_dir.resolve()} — open http://{settings.app.host}:{settings.app.port}",
+        flush=True,
+    )
     demo.launch(
-        server_name=settings.app.host, server_port=settings.app.port, share=False, inbrowser=False,
-        max_file_size=f"{int(settings.app.max_upload_mb * 1024 * 1024)}b", theme=THEME,
-        css=PAGE_CSS, footer_links=["api"], show_error=True, enable_monitoring=False, mcp_server=False,
-        run_history=False, pwa=False, ssr_mode=False, blocked_paths=[str(settings.data_dir.resolve())],
-    )  # fmt: skip
+        server_name=settings.app.host,
+        server_port=settings.app.port,
+        share=False,
+        inbrowser=False,
+        max_file_size=f"{int(settings.app.max_upload_mb * 1024 * 1024)}b",
+        theme=THEME,
+        css=PAGE_CSS,
+        footer_links=["api"],
+        show_error=True,
+        enable_monitoring=False,
+        mcp_server=False,
+        run_history=False,
+        pwa=False,
+        ssr_mode=False,
+        blocked_paths=[str(settings.data_dir.resolve())],
+    )
 
 
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:

@@ -10,7 +10,7 @@ figure is not computed: the answer names what is missing and `value` stays None.
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from bot.models import Answer, Citation, Measure, Operand, QueryPlan
+from bot.models import Answer, Citation, Operand, QueryPlan
 from bot.operations import UNHELD_TEXT, asks_decrease
 from bot.render import AnswerWriter, CitationList, fmt
 from index.facts import FactStore
@@ -39,8 +39,14 @@ class Figure:
 class Calculator:
     """Answers plans whose operation is computed (bot/operations.is_calculated)."""
 
-    def __init__(self, store: FactStore, offices: dict[str, OfficeRecord], records: dict[str, ReportRecord],
-                 names: dict[str, str], text_figure: TextFigure | None = None):
+    def __init__(
+        self,
+        store: FactStore,
+        offices: dict[str, OfficeRecord],
+        records: dict[str, ReportRecord],
+        names: dict[str, str],
+        text_figure: TextFigure | None = None,
+    ):
         self.store = store
         self.offices = offices
         self.records = records
@@ -60,8 +66,16 @@ class Calculator:
             label = w.short_measure(op.numerator or plan.measures[0])
             return self._result(plan, "not_found", w.no_denominator(label), None, None, CitationList())
         figures = self._read(operands)
-        handler = {"sum": self._sum, "mean": self._sum, "difference": self._pair, "change_pct": self._pair,
-                   "multiple": self._pair, "share": self._share, "rank": self._rank, "exists": self._exists}[op.kind]
+        handler = {
+            "sum": self._sum,
+            "mean": self._sum,
+            "difference": self._pair,
+            "change_pct": self._pair,
+            "multiple": self._pair,
+            "share": self._share,
+            "rank": self._rank,
+            "exists": self._exists,
+        }[op.kind]
         return handler(plan, w, figures)
 
     def _expand(self, plan: QueryPlan) -> list[Operand]:
@@ -71,8 +85,9 @@ class Calculator:
         across = sorted(o for o in self.offices if not plan.years or set(self.offices[o].years) & set(plan.years))
         for operand in plan.operation.operands:
             # a total with no office named is over every office: then an office lacking a year is named too
-            whole = plan.across_offices or (plan.operation.kind in ("sum", "mean") and not plan.ambiguous_offices
-                                            and not plan.unknown_offices)
+            whole = plan.across_offices or (
+                plan.operation.kind in ("sum", "mean") and not plan.ambiguous_offices and not plan.unknown_offices
+            )
             offices = [operand.office] if operand.office else (across if whole else [])
             for org in offices:
                 years = [operand.year] if operand.year else self._years_with_tables(org)
@@ -130,15 +145,26 @@ class Calculator:
     def _from_text(self, fig: Figure, report: ReportRecord) -> Figure:
         """A report without tables: the figure its text states (quoted), for a single-cell measure."""
         keys = fig.operand.measure.keys
-        found = self.text_figure(self.store.report(report.report_id), keys[0]) \
-            if self.text_figure and len(keys) == 1 else None
+        found = (
+            self.text_figure(self.store.report(report.report_id), keys[0])
+            if self.text_figure and len(keys) == 1
+            else None
+        )
         if found is None:
             fig.missing = "no_table"
             return fig
         number, quote, span, section = found
         fig.value = number
-        fig.quote = Citation(report_id=report.report_id, title=report.title, org=report.org, year=report.year,
-                             section=section, locator=f"{span[0]}–{span[1]}", quote=quote, span=span)
+        fig.quote = Citation(
+            report_id=report.report_id,
+            title=report.title,
+            org=report.org,
+            year=report.year,
+            section=section,
+            locator=f"{span[0]}–{span[1]}",
+            quote=quote,
+            span=span,
+        )
         return fig
 
     # ------------------------------------------------------------------ pieces of an answer
@@ -153,8 +179,10 @@ class Calculator:
         show_m = len({f.operand.measure.name for f in figures}) > 1
         show_o = len({f.org for f in figures}) > 1
         show_y = len({f.year for f in figures}) > 1
-        return [w.operand_label(f.operand.measure, f.org, f.year, show_m or not (show_o or show_y), show_o, show_y)
-                for f in figures]
+        return [
+            w.operand_label(f.operand.measure, f.org, f.year, show_m or not (show_o or show_y), show_o, show_y)
+            for f in figures
+        ]
 
     def _scope(self, w: AnswerWriter, figures: list[Figure]) -> str:
         """The office and year every figure shares (said once, before the formula)."""
@@ -162,10 +190,16 @@ class Calculator:
         org = next(iter(orgs)) if len(orgs) == 1 else None
         year = next(iter(years)) if len(years) == 1 else None
         measures = {f.operand.measure.name: f.operand.measure for f in figures}
-        shared = w.short_measure(next(iter(measures.values()))) if len(measures) == 1 and (
-            len(orgs) > 1 or len(years) > 1) else ""
-        where = w.office_year(org, year) if org and year else (
-            w.office(org) if org else (str(year) if w.en else f"{year}年") if year else "")
+        shared = (
+            w.short_measure(next(iter(measures.values())))
+            if len(measures) == 1 and (len(orgs) > 1 or len(years) > 1)
+            else ""
+        )
+        where = (
+            w.office_year(org, year)
+            if org and year
+            else (w.office(org) if org else (str(year) if w.en else f"{year}年") if year else "")
+        )
         return (f"{where}, {shared}" if w.en else f"{where}{shared}") if where and shared else where or shared
 
     def _missing(self, plan: QueryPlan, w: AnswerWriter, figures: list[Figure], cites: CitationList) -> Answer | None:
@@ -176,13 +210,29 @@ class Calculator:
         refs = self._cite(cites, known + [f for f in gaps if f.facts])
         lines = [w.missing_operands([(f.missing, f.org, f.year, _what(w, f)) for f in gaps if f.missing])]
         labels = self._labels(w, figures)
-        lines += [f"- {w.operand(labels[figures.index(f)], f.value, r)}" for f, r in zip(known, refs)]
+        lines += [f"- {w.operand(labels[figures.index(f)], f.value, r)}" for f, r in zip(known, refs, strict=False)]
         return self._result(plan, "not_found", "\n".join(lines), None, None, cites)
 
-    def _result(self, plan: QueryPlan, status: str, text: str, value: Number | None, unit: str | None,
-                cites: CitationList, series: list | None = None) -> Answer:
-        return Answer(question=plan.question, status=status, route="sql", answer=text, value=value, unit=unit,
-                      citations=cites.items, series=series or [])
+    def _result(
+        self,
+        plan: QueryPlan,
+        status: str,
+        text: str,
+        value: Number | None,
+        unit: str | None,
+        cites: CitationList,
+        series: list | None = None,
+    ) -> Answer:
+        return Answer(
+            question=plan.question,
+            status=status,
+            route="sql",
+            answer=text,
+            value=value,
+            unit=unit,
+            citations=cites.items,
+            series=series or [],
+        )
 
     # ------------------------------------------------------------------ operations
     def _sum(self, plan: QueryPlan, w: AnswerWriter, figures: list[Figure]) -> Answer:
@@ -196,13 +246,13 @@ class Calculator:
         unit = figures[0].operand.measure.unit
         mean = plan.operation.kind == "mean"
         value = round(total / len(figures), PERCENT_DIGITS) if mean else total
-        terms = [w.operand(label, _value(f), "") for label, f in zip(labels, figures)]
+        terms = [w.operand(label, _value(f), "") for label, f in zip(labels, figures, strict=False)]
         if mean:
             terms, sign = [f"({' + '.join(terms)})", str(len(figures))], "÷"
         else:
             sign = "+"
         text = w.formula(self._scope(w, figures), terms, sign, w.computed(value, unit), "".join(refs))
-        series = [(label, _value(f)) for label, f in zip(labels, figures)]
+        series = [(label, _value(f)) for label, f in zip(labels, figures, strict=False)]
         return self._result(plan, "answered", text, value, unit, cites, series)
 
     def _pair(self, plan: QueryPlan, w: AnswerWriter, figures: list[Figure]) -> Answer:
@@ -213,22 +263,31 @@ class Calculator:
         first, second = figures[:2]
         refs = "".join(self._cite(cites, [first, second]))
         labels = self._labels(w, [first, second])
-        terms = [w.operand(label, _value(f), "") for label, f in zip(labels, [first, second])]
+        terms = [w.operand(label, _value(f), "") for label, f in zip(labels, [first, second], strict=False)]
         kind = plan.operation.kind
         unit = first.operand.measure.unit
         if kind == "difference":
             diff = _value(first) - _value(second)
-            text = w.join([w.formula(self._scope(w, figures), terms, "−", w.computed(diff, unit), refs),
-                           w.difference_words(labels[0], labels[1], diff, unit, decrease=_decrease(plan))])
-            return self._result(plan, "answered", text, diff, unit, cites, [(labels[0], _value(first)),
-                                                                           (labels[1], _value(second))])
+            text = w.join(
+                [
+                    w.formula(self._scope(w, figures), terms, "−", w.computed(diff, unit), refs),
+                    w.difference_words(labels[0], labels[1], diff, unit, decrease=_decrease(plan)),
+                ]
+            )
+            return self._result(
+                plan, "answered", text, diff, unit, cites, [(labels[0], _value(first)), (labels[1], _value(second))]
+            )
         if _value(second) == 0:
             return self._result(plan, "not_found", w.zero_denominator(w.operand(labels[1], 0, refs)), None, None, cites)
         if kind == "change_pct":
             pct = round((_value(first) - _value(second)) / _value(second) * 100, PERCENT_DIGITS)
             body = [f"({terms[0]} − {terms[1]})", f"{fmt(_value(second))} × 100%"]
-            text = w.join([w.formula(self._scope(w, figures), body, "÷", w.computed(pct, "%"), refs),
-                           w.change_words(labels[0], labels[1], pct)])
+            text = w.join(
+                [
+                    w.formula(self._scope(w, figures), body, "÷", w.computed(pct, "%"), refs),
+                    w.change_words(labels[0], labels[1], pct),
+                ]
+            )
             return self._result(plan, "answered", text, pct, "%", cites)
         multiple = round(_value(first) / _value(second), PERCENT_DIGITS)
         text = w.formula(self._scope(w, figures), terms, "÷", w.computed(multiple, "倍"), refs)
@@ -245,7 +304,7 @@ class Calculator:
         lines: list[str] = []
         values: list[Number | None] = []
         series: list[tuple[str, Number]] = []
-        for num, den in zip(nums, dens):
+        for num, den in zip(nums, dens, strict=False):
             refs = "".join(self._cite(cites, [num, den]))
             scope = self._scope(w, [num, den])
             terms = [w.operand(w.short_measure(f.operand.measure), _value(f), "") for f in (num, den)]
@@ -274,17 +333,24 @@ class Calculator:
         lines, value, series = [], None, []
         group = w.short_measure(plan.measures[0]) if plan.measures else ""
         for org, year in scopes:
-            mine = sorted((f for f in figures if (f.org, f.year) == (org, year)),
-                          key=lambda f: _value(f) * (1 if op.order == "asc" else -1))
+            mine = sorted(
+                (f for f in figures if (f.org, f.year) == (org, year)),
+                key=lambda f: _value(f) * (1 if op.order == "asc" else -1),
+            )
             refs = self._cite(cites, mine)
             cut = _value(mine[min(op.top, len(mine)) - 1])
             top = [f for f in mine if (_value(f) <= cut if op.order == "asc" else _value(f) >= cut)]
             whole = plan.measures[0]
             names = [(w.category_name(f.operand.measure, whole), _value(f)) for f in top]
-            lines.append(w.rank_categories(w.office_year(org, year), group, names, top[0].operand.measure.unit,
-                                           op.order == "asc", op.top))
-            lines += [f"- {w.operand(w.category_name(f.operand.measure, whole), _value(f), r)}"
-                      for f, r in zip(mine, refs)]
+            lines.append(
+                w.rank_categories(
+                    w.office_year(org, year), group, names, top[0].operand.measure.unit, op.order == "asc", op.top
+                )
+            )
+            lines += [
+                f"- {w.operand(w.category_name(f.operand.measure, whole), _value(f), r)}"
+                for f, r in zip(mine, refs, strict=False)
+            ]
             series += [(w.category_name(f.operand.measure, whole), _value(f)) for f in mine]
             value = _value(top[0]) if len(scopes) == 1 else None
         return self._result(plan, "answered", "\n".join(lines), value, plan.measures[0].unit, cites, series)
@@ -296,23 +362,45 @@ class Calculator:
             return gap
         refs = self._cite(cites, figures)
         lines = []
-        for f, r in zip(figures, refs):
+        for f, r in zip(figures, refs, strict=False):
             label = w.join([self._scope(w, [f]), w.measure(f.operand.measure)])
             lines.append(w.yes_no(_value(f), label, f.operand.measure.unit, r))
         value = _value(figures[0]) if len(figures) == 1 else None
-        return self._result(plan, "answered", "\n".join(lines), value, figures[0].operand.measure.unit, cites,
-                            [(w.short_measure(f.operand.measure), _value(f)) for f in figures])
+        return self._result(
+            plan,
+            "answered",
+            "\n".join(lines),
+            value,
+            figures[0].operand.measure.unit,
+            cites,
+            [(w.short_measure(f.operand.measure), _value(f)) for f in figures],
+        )
 
     def _count(self, plan: QueryPlan) -> Answer:
         w = AnswerWriter(plan.language, self.names)
         what = plan.operation.count_of or "reports"
         wanted = set(plan.offices or plan.ambiguous_offices)
-        records = sorted((r for r in self.records.values() if (not wanted or r.org in wanted)
-                          and (not plan.years or r.year in plan.years)), key=lambda r: (r.org, r.year or 0))
+        records = sorted(
+            (
+                r
+                for r in self.records.values()
+                if (not wanted or r.org in wanted) and (not plan.years or r.year in plan.years)
+            ),
+            key=lambda r: (r.org, r.year or 0),
+        )
         cites = CitationList()
         for r in records:
-            cites.add(Citation(report_id=r.report_id, title=r.title, org=r.org, year=r.year, section="",
-                               locator=w.say("cite.title"), quote=r.title))
+            cites.add(
+                Citation(
+                    report_id=r.report_id,
+                    title=r.title,
+                    org=r.org,
+                    year=r.year,
+                    section="",
+                    locator=w.say("cite.title"),
+                    quote=r.title,
+                )
+            )
         if what == "years":
             items = [str(y) for y in sorted({r.year for r in records if r.year is not None})]
         elif what == "offices":
@@ -328,8 +416,11 @@ class Calculator:
         of a report in scope speaks of it (then None: the text answerer tries)."""
         dims = [u.split(":", 1)[0] for u in plan.unheld]
         words = [u.split(":", 1)[1] for u in plan.unheld]
-        scope = [r for r in self.records.values() if (not plan.offices or r.org in plan.offices)
-                 and (not plan.years or r.year in plan.years)]
+        scope = [
+            r
+            for r in self.records.values()
+            if (not plan.offices or r.org in plan.offices) and (not plan.years or r.year in plan.years)
+        ]
         for record in scope:
             text = "".join(s.text for s in self.store.report(record.report_id).sections)
             if any(UNHELD_TEXT[d].search(text) for d in dims):

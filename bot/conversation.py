@@ -17,8 +17,14 @@ from index.models import OfficeRecord, ReportRecord
 
 # Which QueryPlan fields move together: naming an office replaces every office field of the earlier turn.
 SLOTS: dict[str, tuple[str, ...]] = {
-    "office": ("offices", "office_mentions", "ambiguous_offices", "related_offices", "unknown_offices",
-               "across_offices"),
+    "office": (
+        "offices",
+        "office_mentions",
+        "ambiguous_offices",
+        "related_offices",
+        "unknown_offices",
+        "across_offices",
+    ),
     "year": ("years",),
     "measure": ("measures", "metrics", "metric_confidence", "metric_words", "asks_number"),
     "operation": ("intent", "aggregation", "order", "diff_reverse"),
@@ -55,8 +61,15 @@ def is_small_talk(question: str) -> bool:
 
 def names_nothing(plan: QueryPlan) -> bool:
     """The question named no office, place, year or measure: nothing ties it to the reports."""
-    return not (plan.offices or plan.office_mentions or plan.unknown_offices or plan.ambiguous_offices
-                or plan.years or plan.measures or plan.across_offices)
+    return not (
+        plan.offices
+        or plan.office_mentions
+        or plan.unknown_offices
+        or plan.ambiguous_offices
+        or plan.years
+        or plan.measures
+        or plan.across_offices
+    )
 
 
 class Reading(BaseModel):
@@ -64,7 +77,9 @@ class Reading(BaseModel):
 
     plan: QueryPlan
     fresh: QueryPlan = Field(description="The question planned on its own, before anything was carried over.")
-    inherited: list[str] = Field(default_factory=list, description="Slots carried over: office, year, measure, operation.")
+    inherited: list[str] = Field(
+        default_factory=list, description="Slots carried over: office, year, measure, operation."
+    )
 
 
 def named_slots(fresh: QueryPlan, cue: Intent | None) -> dict[str, bool]:
@@ -82,8 +97,9 @@ def _default(plan: QueryPlan, name: str):
     return type(plan).model_fields[name].get_default(call_default_factory=True)
 
 
-def follow(fresh: QueryPlan, previous: QueryPlan | None, cue: Intent | None,
-           reread: Callable[[QueryPlan, Intent], QueryPlan]) -> Reading:
+def follow(
+    fresh: QueryPlan, previous: QueryPlan | None, cue: Intent | None, reread: Callable[[QueryPlan, Intent], QueryPlan]
+) -> Reading:
     """The fresh plan of a question, completed from the previous turn's resolved plan.
 
     A question naming office, year and measure, or naming none of them, stands alone. `reread` settles
@@ -120,6 +136,7 @@ def example_offices(offices: list[OfficeRecord], records: list[ReportRecord]) ->
         if r.n_facts and r.year is not None:
             years.setdefault(r.org, set()).add(r.year)
     known = {o.org for o in offices}
-    ranked = sorted((org for org in years if org in known),
-                    key=lambda org: (-len(years[org]), "人民政府" not in org, org))
+    ranked = sorted(
+        (org for org in years if org in known), key=lambda org: (-len(years[org]), "人民政府" not in org, org)
+    )
     return [(org, sorted(years[org])) for org in ranked]

@@ -37,11 +37,16 @@ def _key_guide() -> str:
     t3_rows = ", ".join(f"{r.key}={r.label}" for r in T3_ROWS)
     t3_cols = ", ".join(f"{c.key}={c.label}" for c in T3_COLUMNS)
     t2 = ", ".join(f"{r.key}={r.label}" for r in T2_ROWS)
-    t4 = ", ".join(f"{g.key}={g.label}" for g in T4_GROUPS) + "; outcomes " + ", ".join(
-        f"{o.key}={o.label}" for o in T4_OUTCOMES)
-    return (f"T3/<row>/<col> rows: {t3_rows}. cols: {t3_cols}.\nT2/<row>/<col> rows: {t2}; cols: decisions, "
-            f"in_force, issued, repealed, new_made, new_published, total_published, prior_count, change, fee_amount, "
-            f"procurement_items, procurement_amount.\nT4/<group>/<outcome> groups: {t4}.")
+    t4 = (
+        ", ".join(f"{g.key}={g.label}" for g in T4_GROUPS)
+        + "; outcomes "
+        + ", ".join(f"{o.key}={o.label}" for o in T4_OUTCOMES)
+    )
+    return (
+        f"T3/<row>/<col> rows: {t3_rows}. cols: {t3_cols}.\nT2/<row>/<col> rows: {t2}; cols: decisions, "
+        f"in_force, issued, repealed, new_made, new_published, total_published, prior_count, change, fee_amount, "
+        f"procurement_items, procurement_amount.\nT4/<group>/<outcome> groups: {t4}."
+    )
 
 
 def numbers_supported(text: str, quotes: list[str]) -> bool:
@@ -74,8 +79,9 @@ class ChatAssistant:
         if not settings.bot.llm_model:
             raise ModelError("no chat model configured (settings.bot.llm_model)")
         # init_chat_model forwards these to the provider's chat model class
-        kwargs: dict[str, Any] = {k: v for k, v in (("base_url", settings.bot.llm_base_url),
-                                                    ("api_key", settings.bot.llm_api_key)) if v}
+        kwargs: dict[str, Any] = {
+            k: v for k, v in (("base_url", settings.bot.llm_base_url), ("api_key", settings.bot.llm_api_key)) if v
+        }
         try:
             return cls(init_chat_model(settings.bot.llm_model, **kwargs))
         except (ImportError, ValueError) as exc:
@@ -146,8 +152,10 @@ class ChatAssistant:
         """A short answer worded from the quotes; None when it states a number the quotes do not hold."""
         lang = "Chinese" if language == "zh" else "English"
         messages = [
-            SystemMessage(f"Answer in {lang}, in one or two sentences, using only the quoted report text. "
-                          "Copy numbers exactly as quoted; never compute or invent one."),
+            SystemMessage(
+                f"Answer in {lang}, in one or two sentences, using only the quoted report text. "
+                "Copy numbers exactly as quoted; never compute or invent one."
+            ),
             HumanMessage("Question: " + question + "\nQuotes:\n" + "\n".join(f"- {q}" for q in quotes)),
         ]
         try:

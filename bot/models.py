@@ -26,8 +26,9 @@ class Measure(BaseModel):
         return [k for part in self.parts for k in part]
 
 
-OperationKind = Literal["value", "list", "sum", "mean", "difference", "change_pct", "share", "multiple", "rank",
-                        "exists", "count"]
+OperationKind = Literal[
+    "value", "list", "sum", "mean", "difference", "change_pct", "share", "multiple", "rank", "exists", "count"
+]
 
 
 class Operand(BaseModel):
@@ -44,7 +45,8 @@ class Operation(BaseModel):
 
     kind: OperationKind = "value"
     over: Literal["offices", "years", "categories", "measures"] | None = Field(
-        None, description="What a sum/mean/rank runs over; categories: the rows or columns of one table group.")
+        None, description="What a sum/mean/rank runs over; categories: the rows or columns of one table group."
+    )
     numerator: Measure | None = None
     denominator: Measure | None = None
     convention: str | None = Field(None, description="Why this denominator: declared, or a TEMPLATE.md convention id.")
@@ -84,14 +86,17 @@ class QueryPlan(BaseModel):
     )
     order: Literal["desc", "asc"] | None = Field(None, description="Ranking direction (most / least).")
     diff_reverse: bool = Field(
-        False, description="diff: the second series item minus the first (2024比2023多多少, increase from 2023 to 2024)."
+        False,
+        description="diff: the second series item minus the first (2024比2023多多少, increase from 2023 to 2024).",
     )
     metric_words: list[str] = Field(default_factory=list, description="The question words that named the metrics.")
     operation: Operation = Field(default_factory=Operation, description="What is computed, over which operands.")
     unheld: list[str] = Field(
-        default_factory=list, description="Question words naming something no report table or text records (满意度).")
+        default_factory=list, description="Question words naming something no report table or text records (满意度)."
+    )
     read_as: list[tuple[str, str]] = Field(
-        default_factory=list, description="(misspelt name, office it was read as): 伊穿县 → 伊川县人民政府; the answer says so."
+        default_factory=list,
+        description="(misspelt name, office it was read as): 伊穿县 → 伊川县人民政府; the answer says so.",
     )
 
 
@@ -122,8 +127,9 @@ class Answer(BaseModel):
         default_factory=list, description="(label, value) pairs for trend/compare answers, for charts."
     )
     resolved: str | None = Field(
-        None, description="How the question was read, in words (office, years, measure, operation): a follow-up "
-                          "shows what it took from the earlier turns."
+        None,
+        description="How the question was read, in words (office, years, measure, operation): a follow-up "
+        "shows what it took from the earlier turns.",
     )
 
     def contract(self) -> dict:

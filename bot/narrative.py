@@ -20,39 +20,105 @@ jieba.setLogLevel(logging.WARNING)
 
 PASSAGE_CHARS = 400
 ITEM_CHARS = 160  # a short list item is quoted with its explanation, up to this long
-_LIST_QUESTION = re.compile(r"哪些|哪几|什么|有没有|怎么|怎样|如何|措施|问题|不足|打算|计划|\bwhat\b|\bwhich\b|\bhow\b", re.I)
-_ITEM = re.compile(r"(?:(?<=[。；;：:\n，,])|^)\s*([一二三四五六七八九十]+是|[（(][一二三四五六七八九十]+[）)]|\d{1,2}[.、．](?!\d))", re.M)
+_LIST_QUESTION = re.compile(
+    r"哪些|哪几|什么|有没有|怎么|怎样|如何|措施|问题|不足|打算|计划|\bwhat\b|\bwhich\b|\bhow\b", re.I
+)
+_ITEM = re.compile(
+    r"(?:(?<=[。；;：:\n，,])|^)\s*([一二三四五六七八九十]+是|[（(][一二三四五六七八九十]+[）)]|\d{1,2}[.、．](?!\d))",
+    re.M,
+)
 _CN_NUM = {c: i for i, c in enumerate("零一二三四五六七八九")}  # longest quoted passage for a question answered by text
 _SENTENCE = re.compile(r"[^。！？；!?\n]+[。！？；!?]?")
 _CLAUSE_BREAK = "，。；：、,;:"
 _WIDE_BREAK = "，。；：,;:"
 # 未收到有关政府信息公开的申请: a zero the text states without a digit
 _NONE_RECEIVED = re.compile(r"(?:未|没有|无)(?:收到|受理|发生|产生|出现)")
-_NUMBER = re.compile(r"(?<![\d.])(\d+(?:\.\d+)?)\s*(万|亿)?\s*(余|多)?\s*"
-                     r"(人次|万元|亿元|个工作日|条|件|个|次|场|人|%|％|元|项|份|篇|期|家|名|天|批|册|页|栏目|栏|部|所)")
-_STOP = set("多少 几 几个 什么 哪些 哪个 如何 怎么 怎样 是 的 了 在 有 和 与 及 等 年 年度 报告 请问 一下 吗 呢 共 共计 "
-            "全年 情况 工作 多少条 多少件 多少次 多少个 多少场 中 其中 为 对 是否 该 本 这 那 其 各 每 从 到 里 时 "
-            "the of and in a an to for is was were what how many much did does do which report reports year "
-            "number total about there their its it by on with".split())
+_NUMBER = re.compile(
+    r"(?<![\d.])(\d+(?:\.\d+)?)\s*(万|亿)?\s*(余|多)?\s*"
+    r"(人次|万元|亿元|个工作日|条|件|个|次|场|人|%|％|元|项|份|篇|期|家|名|天|批|册|页|栏目|栏|部|所)"
+)
+_STOP = set(
+    "多少 几 几个 什么 哪些 哪个 如何 怎么 怎样 是 的 了 在 有 和 与 及 等 年 年度 报告 请问 一下 吗 呢 共 共计 "
+    "全年 情况 工作 多少条 多少件 多少次 多少个 多少场 中 其中 为 对 是否 该 本 这 那 其 各 每 从 到 里 时 "
+    "the of and in a an to for is was were what how many much did does do which report reports year "
+    "number total about there their its it by on with".split()
+)
 # English question words → the Chinese words the reports use (the lexical retriever and the sentence scorer
 # only see Chinese text).
 _GLOSSARY = {
-    "policy interpretation": "政策解读", "interpretation": "解读", "proactive": "主动公开", "proactively": "主动公开",
-    "training": "培训", "trainings": "培训", "problem": "问题", "problems": "问题", "issues": "问题",
-    "shortcomings": "不足", "improvement": "改进", "improve": "改进", "website": "网站", "portal": "门户网站",
-    "new media": "新媒体", "wechat": "微信", "weibo": "微博", "press conference": "新闻发布会", "hotline": "热线",
-"online handling rate": "网办率", "online processing rate": "网办率", "online": "网上", "approval": "审批", "processing fee": "信息处理费", "platform": "平台",
-    "standardization": "标准化", "standardisation": "标准化", "catalogue": "目录", "catalog": "目录",
-    "supervision": "监督", "public participation": "公众参与", "response": "回应", "hot topics": "热点",
-    "satisfaction": "满意", "complaints": "投诉", "meetings": "会议", "documents": "文件", "disclose": "公开",
-    "published": "发布", "publish": "发布", "released": "发布", "release": "发布", "other matters": "其他需要报告的事项", "government affairs": "政务",
-    "information": "信息", "rate": "率", "services": "服务", "service": "服务", "items": "事项",
+    "policy interpretation": "政策解读",
+    "interpretation": "解读",
+    "proactive": "主动公开",
+    "proactively": "主动公开",
+    "training": "培训",
+    "trainings": "培训",
+    "problem": "问题",
+    "problems": "问题",
+    "issues": "问题",
+    "shortcomings": "不足",
+    "improvement": "改进",
+    "improve": "改进",
+    "website": "网站",
+    "portal": "门户网站",
+    "new media": "新媒体",
+    "wechat": "微信",
+    "weibo": "微博",
+    "press conference": "新闻发布会",
+    "hotline": "热线",
+    "online handling rate": "网办率",
+    "online processing rate": "网办率",
+    "online": "网上",
+    "approval": "审批",
+    "processing fee": "信息处理费",
+    "platform": "平台",
+    "standardization": "标准化",
+    "standardisation": "标准化",
+    "catalogue": "目录",
+    "catalog": "目录",
+    "supervision": "监督",
+    "public participation": "公众参与",
+    "response": "回应",
+    "hot topics": "热点",
+    "satisfaction": "满意",
+    "complaints": "投诉",
+    "meetings": "会议",
+    "documents": "文件",
+    "disclose": "公开",
+    "published": "发布",
+    "publish": "发布",
+    "released": "发布",
+    "release": "发布",
+    "other matters": "其他需要报告的事项",
+    "government affairs": "政务",
+    "information": "信息",
+    "rate": "率",
+    "services": "服务",
+    "service": "服务",
+    "items": "事项",
     # forms and counters the reports attach numbers to (音频208条): the figure is the one after the term
-    "audio": "音频", "video": "视频", "graphic": "图解", "infographic": "图解", "illustrated": "图解",
-    "visits": "访问量", "page views": "访问量", "views": "浏览量", "government new media": "政务新媒体",
-    "official account": "公众号", "douyin": "抖音", "mini program": "小程序", "news release": "新闻发布",
-    "press release": "新闻发布", "briefing": "发布会/简报", "bulletin": "简报", "newsletter": "简报", "compile": "编制", "interview": "访谈", "online interview": "在线访谈",
-    "person-times": "人次", "participants": "人次", "sessions": "场",
+    "audio": "音频",
+    "video": "视频",
+    "graphic": "图解",
+    "infographic": "图解",
+    "illustrated": "图解",
+    "visits": "访问量",
+    "page views": "访问量",
+    "views": "浏览量",
+    "government new media": "政务新媒体",
+    "official account": "公众号",
+    "douyin": "抖音",
+    "mini program": "小程序",
+    "news release": "新闻发布",
+    "press release": "新闻发布",
+    "briefing": "发布会/简报",
+    "bulletin": "简报",
+    "newsletter": "简报",
+    "compile": "编制",
+    "interview": "访谈",
+    "online interview": "在线访谈",
+    "person-times": "人次",
+    "participants": "人次",
+    "sessions": "场",
 }
 # English counters that name the unit of the figure (17 issues of a bulletin: 17期).
 _EN_UNITS = [(re.compile(r"\bissues?\s+of\b", re.I), "期"), (re.compile(r"\bperson-times\b", re.I), "人次")]
@@ -77,8 +143,10 @@ class Figure:
 
 
 # Words too common in these reports to tell one figure from another (they may still rank passages).
-_GENERIC = set("政府 信息 公开 政务 政府信息 信息公开 政府信息公开 全年 开展 累计 进行 报告 年度 数量 总数 全区 全县 全市 "
-               "组织 收到 受理 办理 共有 主要 相关 方面 我们 单位 部门".split())
+_GENERIC = set(
+    "政府 信息 公开 政务 政府信息 信息公开 政府信息公开 全年 开展 累计 进行 报告 年度 数量 总数 全区 全县 全市 "
+    "组织 收到 受理 办理 共有 主要 相关 方面 我们 单位 部门".split()
+)
 _ASK = re.compile(r"是多少|有多少|多少|有几|几|how many|how much|what (?:was|is) the (?:number|rate|share)", re.I)
 _ASK_UNIT = re.compile(r"(?:多少|几)\s*(个工作日|人次|万元|条|件|个|次|场|人|项|份|篇|期|家|名|天|%)")
 _SPLIT = re.compile(r"[，,。；;：:？?！!]")
@@ -86,8 +154,12 @@ _SPLIT = re.compile(r"[，,。；;：:？?！!]")
 
 # Questions whose answer lives in one template section: (question cue, heading of that section).
 _SECTION_TOPICS = [
-    (re.compile(r"问题|不足|差距|薄弱|短板|改进|整改|措施|打算|计划|下一步|problem|shortcoming|weakness|improve|plan",
-                re.I), re.compile(r"问题|改进|不足")),
+    (
+        re.compile(
+            r"问题|不足|差距|薄弱|短板|改进|整改|措施|打算|计划|下一步|problem|shortcoming|weakness|improve|plan", re.I
+        ),
+        re.compile(r"问题|改进|不足"),
+    ),
     (re.compile(r"其他需要报告|信息处理费|处理费|other matters|processing fee", re.I), re.compile(r"其他|其它")),
 ]
 
@@ -118,8 +190,12 @@ def question_words(question: str, plan: QueryPlan) -> QuestionWords:
     lowered = text.lower()
     en_unit = next((zh for cue, zh in _EN_UNITS if cue.search(lowered)), None) if plan.language == "en" else None
     lowered = _EN_UNITS[0][0].sub(" ", lowered)  # issues of a bulletin are not 问题
-    glossary = [zh for en, zhs in _GLOSSARY.items() if re.search(rf"\b{re.escape(en)}(?:s|es|ed|d|ing)?\b", lowered)
-                for zh in zhs.split("/")]
+    glossary = [
+        zh
+        for en, zhs in _GLOSSARY.items()
+        if re.search(rf"\b{re.escape(en)}(?:s|es|ed|d|ing)?\b", lowered)
+        for zh in zhs.split("/")
+    ]
     if plan.language == "en" and PROACTIVE_DISCLOSURE.search(lowered):
         glossary.insert(0, "主动公开")  # items disclosed unasked: the reports' 主动公开 figure
     words = glossary + [t for t in (t.strip().lower() for t in jieba.lcut_for_search(text)) if _is_word(t)]
@@ -129,8 +205,8 @@ def question_words(question: str, plan: QueryPlan) -> QuestionWords:
         focus = forms  # "audio policy interpretations": 音频, not every 解读 figure
     ask = _ASK.search(text)
     if ask and plan.language == "zh":
-        before = re.split(r"\s+", _SPLIT.split(text[:ask.start()])[-1].strip())[-1]
-        after = _SPLIT.split(text[ask.end():])[0]
+        before = re.split(r"\s+", _SPLIT.split(text[: ask.start()])[-1].strip())[-1]
+        after = _SPLIT.split(text[ask.end() :])[0]
         focus = [t for t in jieba.lcut(before) if _is_word(t) and t not in _GENERIC][-2:]
         focus += [t for t in jieba.lcut(after) if _is_word(t) and t not in _GENERIC][:2]
     unit = _ASK_UNIT.search(text)
@@ -168,7 +244,7 @@ def figures(text: str, zero_unit: str | None = None) -> list[tuple[re.Match, Fig
 def _clause(text: str, start: int, end: int, breaks: str = _CLAUSE_BREAK) -> str:
     left = max(text.rfind(c, 0, start) for c in breaks) + 1
     rights = [i for i in (text.find(c, end) for c in breaks) if i >= 0]
-    return text[left:min(rights) if rights else len(text)]
+    return text[left : min(rights) if rights else len(text)]
 
 
 def _zero_of_other_measure(text: str, m: re.Match, metrics: set[str]) -> bool:
@@ -176,15 +252,21 @@ def _zero_of_other_measure(text: str, m: re.Match, metrics: set[str]) -> bool:
     the question did not ask for, the zero is that row's, not the asked figure."""
     obj = _clause(text, m.end(), m.end(), _WIDE_BREAK)
     rows = {k.split("/")[1] for k in metrics}
-    return any(not hit.term.weak and not rows & {k for part in hit.term.keys for k in part}
-               for hit in find_terms(obj)[0])
+    return any(
+        not hit.term.weak and not rows & {k for part in hit.term.keys for k in part} for hit in find_terms(obj)[0]
+    )
 
 
 def _names_metric(clause: str, metrics: set[str]) -> bool:
     """The clause uses a Chinese word of the asked metric's row and names no other table row."""
     rows = {m.split("/")[1] for m in metrics}
-    words = [w for t in ROW_TERMS if rows & {k for part in t.keys for k in part}
-             for w in t.words if re.search(r"[\u4e00-\u9fff]", w)]
+    words = [
+        w
+        for t in ROW_TERMS
+        if rows & {k for part in t.keys for k in part}
+        for w in t.words
+        if re.search(r"[\u4e00-\u9fff]", w)
+    ]
     if not any(w in clause for w in words):
         return False
     for hit in find_terms(clause)[0]:
@@ -214,7 +296,9 @@ def enumerations(text: str) -> list[list[tuple[int, int]]]:
     return [r for r in runs if len(r) >= 2]
 
 
-_MEASURE_WORDS = re.compile(r"下一步|将|措施|改进|整改|做好|打算|计划|准备|怎么做|如何做|重点|\bimprove|\bplan|\bmeasure|\bsteps\b", re.I)
+_MEASURE_WORDS = re.compile(
+    r"下一步|将|措施|改进|整改|做好|打算|计划|准备|怎么做|如何做|重点|\bimprove|\bplan|\bmeasure|\bsteps\b", re.I
+)
 _PROBLEM_WORDS = re.compile(r"问题|不足|差距|薄弱|短板|欠缺|\bproblem|\bshortcoming|\bweakness|\bissues?\b", re.I)
 
 
@@ -262,20 +346,27 @@ def _window(best: Sentence, same_chunk: list[Sentence]) -> tuple[str, int]:
         if best.start + len(best.text) - ordered[a].start > PASSAGE_CHARS:
             break
         b = i
-        while b + 1 < len(ordered) and ordered[b + 1].start + len(ordered[b + 1].text) - ordered[a].start <= PASSAGE_CHARS:
+        while (
+            b + 1 < len(ordered) and ordered[b + 1].start + len(ordered[b + 1].text) - ordered[a].start <= PASSAGE_CHARS
+        ):
             b += 1
-        total = sum(s.score for s in ordered[a:b + 1])
+        total = sum(s.score for s in ordered[a : b + 1])
         if total > best_total:
             best_run, best_total = (a, b), total
     first, last = ordered[best_run[0]], ordered[best_run[1]]
-    return best.chunk.text[first.start:last.start + len(last.text)], first.start
+    return best.chunk.text[first.start : last.start + len(last.text)], first.start
 
 
 class NarrativeAnswerer:
     """Retrieves passages and answers extractively (optionally phrased by a chat model, numbers checked)."""
 
-    def __init__(self, search: Callable[..., list[ScoredChunk]], names: dict[str, str], top_k: int = 5,
-                 phrase: Callable[[str, list[str], str], str | None] | None = None):
+    def __init__(
+        self,
+        search: Callable[..., list[ScoredChunk]],
+        names: dict[str, str],
+        top_k: int = 5,
+        phrase: Callable[[str, list[str], str], str | None] | None = None,
+    ):
         self.search = search
         self.names = names
         self.top_k = top_k
@@ -289,8 +380,12 @@ class NarrativeAnswerer:
         # a figure may sit in a long list far from the question's words: read a few more passages for it
         k = max(self.top_k, 8) if plan.asks_number else self.top_k
         hits = self.search(query, orgs=plan.offices or None, years=plan.years or None, k=k)
-        sentences = [s for rank, hit in enumerate(hits) if hit.chunk.kind == "narrative"
-                     for s in split_sentences(hit.chunk, rank)]
+        sentences = [
+            s
+            for rank, hit in enumerate(hits)
+            if hit.chunk.kind == "narrative"
+            for s in split_sentences(hit.chunk, rank)
+        ]
         if not sentences or not words:
             return None
         weights = self._weights(words, sentences)
@@ -320,18 +415,20 @@ class NarrativeAnswerer:
         units: set[str | None] = set()
         found_any = False
         for org, year in scopes:
-            scoped = plan.model_copy(update={"offices": [org], "years": [year] if year else [],
-                                             "ambiguous_offices": []})
+            scoped = plan.model_copy(
+                update={"offices": [org], "years": [year] if year else [], "ambiguous_offices": []}
+            )
             found = self.answer(scoped)
-            label = w.series_label(org, year, len({o for o, _ in scopes}) > 1 or ambiguous,
-                                   year is not None)
+            label = w.series_label(org, year, len({o for o, _ in scopes}) > 1 or ambiguous, year is not None)
             if found is None:
                 lines.append(f"- {label}: " + w.say("text.not_found"))
                 continue
             found_any = True
             refs = [cites.add(c) for c in found.citations]
             quote = " ".join(f"“{c.quote}”" for c in found.citations)
-            figure = w.say("text.figure", value=w.value(found.value, found.unit or "")) if found.value is not None else ""
+            figure = (
+                w.say("text.figure", value=w.value(found.value, found.unit or "")) if found.value is not None else ""
+            )
             lines.append(f"- {label}: {figure}{quote} {w.refs(refs)}")
             if found.value is not None:
                 series.append((label, found.value))
@@ -346,9 +443,17 @@ class NarrativeAnswerer:
             intro = w.say("text.intro")
             follow = []
         single = not ambiguous and len(series) == 1 and len(scopes) == 1
-        return Answer(question=plan.question, status="ambiguous" if ambiguous else "answered", route="retrieval",
-                      answer="\n".join([intro, *lines]), citations=cites.items, series=series, candidates=follow,
-                      value=series[0][1] if single else None, unit=units.pop() if single else None)
+        return Answer(
+            question=plan.question,
+            status="ambiguous" if ambiguous else "answered",
+            route="retrieval",
+            answer="\n".join([intro, *lines]),
+            citations=cites.items,
+            series=series,
+            candidates=follow,
+            value=series[0][1] if single else None,
+            unit=units.pop() if single else None,
+        )
 
     @staticmethod
     def _weights(words: list[str], sentences: list[Sentence]) -> dict[str, float]:
@@ -372,8 +477,9 @@ class NarrativeAnswerer:
     def _near(clause: str, weights: dict[str, float], asked: QuestionWords) -> float:
         return sum(v * (3 if w in asked.focus else 1) for w, v in weights.items() if w in clause)
 
-    def _best_figure(self, sentences: list[Sentence], weights: dict[str, float], metrics: set[str],
-                     asked: QuestionWords) -> tuple[Sentence, Figure] | None:
+    def _best_figure(
+        self, sentences: list[Sentence], weights: dict[str, float], metrics: set[str], asked: QuestionWords
+    ) -> tuple[Sentence, Figure] | None:
         """The number whose clause best matches the question.
 
         Its sentence must hold a focus word (the noun next to 多少: 访问量, 音频), so a question the text does
@@ -406,11 +512,22 @@ class NarrativeAnswerer:
     def _citation(self, s: Sentence, en: bool) -> Citation:
         c = s.chunk
         span = (c.span[0] + s.start, c.span[0] + s.start + len(s.text))
-        number = f"{c.section_parent}{c.section_number}" if c.section_parent else (
-            f"{c.section_number}、" if c.section_number else "")
+        number = (
+            f"{c.section_parent}{c.section_number}"
+            if c.section_parent
+            else (f"{c.section_number}、" if c.section_number else "")
+        )
         locator = say("cite.chars", "en" if en else "zh", start=span[0], end=span[1])
-        return Citation(report_id=c.report_id, title=c.title, org=c.org, year=c.year,
-                        section=f"{number}{c.section_heading}", locator=locator, quote=s.text, span=span)
+        return Citation(
+            report_id=c.report_id,
+            title=c.title,
+            org=c.org,
+            year=c.year,
+            section=f"{number}{c.section_heading}",
+            locator=locator,
+            quote=s.text,
+            span=span,
+        )
 
     def _number_answer(self, plan: QueryPlan, s: Sentence, figure: Figure) -> Answer:
         w = AnswerWriter(plan.language, self.names)
@@ -418,13 +535,22 @@ class NarrativeAnswerer:
         ref = cites.add(self._citation(s, w.en))
         section = cites.items[0].section
         if w.en:
-            text = (f"According to the {s.chunk.year} report of {w.office(s.chunk.org)} ({section}): “{s.text}” [{ref}]. "
-                    f"The figure asked for is {fmt(figure.value)} ({figure.unit}), as printed: “{figure.text}”.")
+            text = (
+                f"According to the {s.chunk.year} report of {w.office(s.chunk.org)} ({section}): “{s.text}” [{ref}]. "
+                f"The figure asked for is {fmt(figure.value)} ({figure.unit}), as printed: “{figure.text}”."
+            )
         else:
             text = f"根据{s.chunk.org}{s.chunk.year}年报告（{section}）：“{s.text}”[{ref}]。所问数字为{figure.text}。"
         text = self._phrased(plan, [s.text], text)
-        return Answer(question=plan.question, status="answered", route="retrieval", answer=text,
-                      value=figure.value, unit=figure.unit, citations=cites.items)
+        return Answer(
+            question=plan.question,
+            status="answered",
+            route="retrieval",
+            answer=text,
+            value=figure.value,
+            unit=figure.unit,
+            citations=cites.items,
+        )
 
     def _list_answer(self, plan: QueryPlan, best: Sentence, weights: dict[str, float]) -> Answer | None:
         """A list question (哪些问题, 改进措施) answered by the best-matching enumeration of the best passage:
@@ -438,24 +564,27 @@ class NarrativeAnswerer:
             return max(text.rfind(c, 0, run[0][0] - 1) for c in "。；;\n") + 1
 
         def run_score(run: list[tuple[int, int]]) -> float:
-            body = text[lead_start(run):run[-1][1]]
+            body = text[lead_start(run) : run[-1][1]]
             return sum(v for w, v in weights.items() if w in body)
 
         wants = _asked_list_kind(plan.question)
         if wants is not None:
-            runs = [r for r in runs if _lead_kind(text[lead_start(r):r[0][0]]) == wants]
+            runs = [r for r in runs if _lead_kind(text[lead_start(r) : r[0][0]]) == wants]
             if not runs:
                 return None
         else:  # an open question (怎样回应…): only the list the best sentence belongs to or introduces
-            runs = [r for r in runs if lead_start(r) - 1 <= best.start <= r[-1][1] + 1
-                    or 0 <= r[0][0] - (best.start + len(best.text)) <= 2]
+            runs = [
+                r
+                for r in runs
+                if lead_start(r) - 1 <= best.start <= r[-1][1] + 1 or 0 <= r[0][0] - (best.start + len(best.text)) <= 2
+            ]
             if not runs:
                 return None
         run = max(runs, key=lambda r: (run_score(r), -abs(r[0][0] - best.start)))
         if run_score(run) <= 0:
             return None
         lead_at = lead_start(run)
-        pieces = [(lead_at, run[0][0])] if text[lead_at:run[0][0]].strip(" \n，,：:") else []
+        pieces = [(lead_at, run[0][0])] if text[lead_at : run[0][0]].strip(" \n，,：:") else []
         pieces += [_with_body(text, item, run) for item in run[:8]]
         w = AnswerWriter(plan.language, self.names)
         cites = CitationList()
@@ -467,11 +596,15 @@ class NarrativeAnswerer:
             ref = cites.add(self._citation(Sentence(best.chunk, best.rank, stripped, offset), w.en))
             quotes.append(f"“{stripped}”[{ref}]")
         section = cites.items[0].section
-        head = (f"According to the {best.chunk.year} report of {w.office(best.chunk.org)} ({section}):" if w.en
-                else f"根据{best.chunk.org}{best.chunk.year}年报告（{section}）：")
+        head = (
+            f"According to the {best.chunk.year} report of {w.office(best.chunk.org)} ({section}):"
+            if w.en
+            else f"根据{best.chunk.org}{best.chunk.year}年报告（{section}）："
+        )
         answer = self._phrased(plan, [c.quote for c in cites.items], "\n".join([head, *quotes]))
-        return Answer(question=plan.question, status="answered", route="retrieval", answer=answer,
-                      citations=cites.items)
+        return Answer(
+            question=plan.question, status="answered", route="retrieval", answer=answer, citations=cites.items
+        )
 
     def _passage_answer(self, plan: QueryPlan, best: Sentence, sentences: list[Sentence]) -> Answer:
         """The best sentence and what follows it in the same passage (a list of problems or measures
@@ -483,12 +616,15 @@ class NarrativeAnswerer:
         ref = cites.add(self._citation(passage, w.en))
         section = cites.items[0].section
         if w.en:
-            answer = f"According to the {best.chunk.year} report of {w.office(best.chunk.org)} ({section}): “{text}” [{ref}]"
+            answer = (
+                f"According to the {best.chunk.year} report of {w.office(best.chunk.org)} ({section}): “{text}” [{ref}]"
+            )
         else:
             answer = f"根据{best.chunk.org}{best.chunk.year}年报告（{section}）：“{text}”[{ref}]"
         answer = self._phrased(plan, [text], answer)
-        return Answer(question=plan.question, status="answered", route="retrieval", answer=answer,
-                      citations=cites.items)
+        return Answer(
+            question=plan.question, status="answered", route="retrieval", answer=answer, citations=cites.items
+        )
 
     def _phrased(self, plan: QueryPlan, quotes: list[str], extractive: str) -> str:
         """The chat model's wording when one is configured and every number it wrote is in the quotes."""

@@ -22,8 +22,10 @@ from parsers.organs import ORGAN_SUFFIX, OfficeName, english_organ_vocabulary, o
 
 # Words after a region name that mean "its government" (洛龙区政府, 伊川县人民政府办公室).
 _GOV_BODY = re.compile(r"^(?:人民政府办公室|人民政府办公厅|人民政府|政府办公室|政府|管委会办公室|管委会|管理委员会)")
-_EN_GOV = re.compile(r"^\s*(?:(?:county|district|city|municipal|people'?s|zone|area|new area)\s+)*"
-                     r"(?:government|govt|administration|committee)\b")
+_EN_GOV = re.compile(
+    r"^\s*(?:(?:county|district|city|municipal|people'?s|zone|area|new area)\s+)*"
+    r"(?:government|govt|administration|committee)\b"
+)
 _EN_SUFFIX = {"county", "district", "city", "province", "zone", "area", "municipality", "prefecture"}
 _EN_BODY = {"government", "govt", "office", "people", "peoples", "s", "administrative", "committee", "municipal"}
 _EN_FILLER = {"administrative", "and", "the", "of", "comprehensive", "experimental", "pilot"}
@@ -33,7 +35,9 @@ _JOINERS = set("和与及或跟同比较对")  # 淮安市和洪泽区 is two na
 _ADMIN_SUFFIX = set("省市县区")
 # what may stand between a region and its organ: 平潭县的民政局, Pingtan's health bureau, 平潭2012年民政局
 _GAP = re.compile(r"[\s的'’s]*(?:(?:19|20)\d{2}\s*年度?\s*的?)?[\s的]*", re.IGNORECASE)
-_EN_ORGAN_AFTER = re.compile(r"(?:['’]s)?\s+((?:[a-z\-]+\s+){0,5}?(?:bureau|commission|office|department|agency|center|centre)s?)\b")
+_EN_ORGAN_AFTER = re.compile(
+    r"(?:['’]s)?\s+((?:[a-z\-]+\s+){0,5}?(?:bureau|commission|office|department|agency|center|centre)s?)\b"
+)
 _ORGAN_AFTER = re.compile(rf"的?([\u4e00-\u9fff]{{1,8}}?{ORGAN_SUFFIX})")
 _ORGAN_START = re.compile(rf"[\u4e00-\u9fff]{{0,8}}?{ORGAN_SUFFIX}")
 _AFTER_PLACE = re.compile(rf"(?:\d|年|的|政府|[\u4e00-\u9fff]{{0,8}}?{ORGAN_SUFFIX}|$)")
@@ -51,14 +55,22 @@ class OfficeMention(BaseModel):
     text: str
     start: int
     end: int
-    kind: str = Field(description="'office' (names one office), 'region' (names a place), 'organ' (names an organ "
-                                  "without its region: 民政局) or 'absent' (an office or place with no report).")
-    offices: list[str] = Field(description="Offices the name fits: the office itself, every office of the region, "
-                                           "every stored office of the organ; for 'absent', the region's offices.")
-    regions: list[str] = Field(default_factory=list, description="The places a region name stands for (平潭: 平潭县 and 平潭综合实验区).")
+    kind: str = Field(
+        description="'office' (names one office), 'region' (names a place), 'organ' (names an organ "
+        "without its region: 民政局) or 'absent' (an office or place with no report)."
+    )
+    offices: list[str] = Field(
+        description="Offices the name fits: the office itself, every office of the region, "
+        "every stored office of the organ; for 'absent', the region's offices."
+    )
+    regions: list[str] = Field(
+        default_factory=list, description="The places a region name stands for (平潭: 平潭县 and 平潭综合实验区)."
+    )
     gov_only: bool = Field(False, description="The name says 'government' (洛龙区政府).")
     score: float = Field(1.0, description="1.0 official form; 0.97 short form; lower for pinyin/fuzzy matches.")
-    corrected: bool = Field(False, description="Read as a misspelling of the name (伊穿县 → 伊川县): the answer says so.")
+    corrected: bool = Field(
+        False, description="Read as a misspelling of the name (伊穿县 → 伊川县): the answer says so."
+    )
 
 
 class RegionChoice(BaseModel):
@@ -105,7 +117,7 @@ class _Tables:
         self.by_pinyin.setdefault(_pinyin(text), []).append(surface)
         self.latin.setdefault("".join(_pinyin(text)), []).append(surface)
         if len(text) >= 4 and near_misses:
-            for key in dict.fromkeys([text] + [text[:i] + text[i + 1:] for i in range(1, len(text))]):
+            for key in dict.fromkeys([text] + [text[:i] + text[i + 1 :] for i in range(1, len(text))]):
                 self.near.setdefault(key, []).append(surface)
         if place_part and (len(text) >= 4 or (len(text) == 3 and text[-1] in _ADMIN_SUFFIX)):
             self.by_tail.setdefault(text[2:], []).append(surface)
@@ -113,9 +125,12 @@ class _Tables:
     @cached_property
     def sizes(self) -> dict[str, set[int]]:
         """The question window sizes worth looking up in each table (one-edit windows: ±1 character)."""
-        return {"chinese": {len(k) for k in self.chinese}, "pinyin": {len(k) for k in self.by_pinyin},
-                "near": {n + d for n in {len(k) for k in self.near} for d in (-1, 0, 1)},
-                "tail": {len(k) for k in self.by_tail}}
+        return {
+            "chinese": {len(k) for k in self.chinese},
+            "pinyin": {len(k) for k in self.by_pinyin},
+            "near": {n + d for n in {len(k) for k in self.near} for d in (-1, 0, 1)},
+            "tail": {len(k) for k in self.by_tail},
+        }
 
 
 @lru_cache(maxsize=4096)
@@ -131,7 +146,7 @@ def _windows(text: str, sizes: set[int]):
     """(start, substring) for every substring of the given sizes."""
     for size in sorted(s for s in sizes if s > 0):
         for i in range(len(text) - size + 1):
-            yield i, text[i:i + size]
+            yield i, text[i : i + size]
 
 
 def _merge_same_span(found: list[OfficeMention]) -> list[OfficeMention]:
@@ -154,8 +169,12 @@ _LEVEL = {"county": "县", "district": "区", "city": "市", "province": "省"}
 
 def _level_fits(surface: _Surface, word: str) -> bool:
     """'X County' names a 县: a stored region X of another level (X市) is another place."""
-    return surface.kind != "region" or word not in _LEVEL or surface.target.endswith(_LEVEL[word]) \
+    return (
+        surface.kind != "region"
+        or word not in _LEVEL
+        or surface.target.endswith(_LEVEL[word])
         or not surface.target.endswith(("省", "市", "县", "区"))
+    )
 
 
 def _quoted(question: str, start: int) -> bool:
@@ -182,11 +201,13 @@ def _latin_runs(question: str, longest: int):
     """(start, end, joined lower-case letters) for every run of up to `longest` Latin words; a possessive 's
     is not part of the name (Shuyang's → shuyang, not shuyangs)."""
     lowered = re.sub(r"['’]s\b", "  ", question.lower())
-    words = [(m.start(), m.end(), re.sub(r"[^a-z]", "", m.group(0)))
-             for m in re.finditer(r"[a-z]+(?:['’\-][a-z]+)*", lowered)]
+    words = [
+        (m.start(), m.end(), re.sub(r"[^a-z]", "", m.group(0)))
+        for m in re.finditer(r"[a-z]+(?:['’\-][a-z]+)*", lowered)
+    ]
     for i in range(len(words)):
         for n in range(min(longest, len(words) - i), 0, -1):
-            run = words[i:i + n]
+            run = words[i : i + n]
             yield run[0][0], run[-1][1], "".join(w[2] for w in run)
 
 
@@ -262,8 +283,7 @@ class OfficeResolver:
         for form in office.pinyin:
             words = [w for w in re.findall(r"[a-z]+", form.lower()) if w not in _EN_SUFFIX]
             core = "".join(w for w in words if w not in _EN_BODY)
-            places = [el for el in office.region if core in ("".join(_pinyin(short_name(el))),
-                                                             "".join(_pinyin(el)))]
+            places = [el for el in office.region if core in ("".join(_pinyin(short_name(el))), "".join(_pinyin(el)))]
             # 'pingtan county government' is the region plus a government word: the region rule decides
             for place in places if len(core) >= 4 else []:
                 add(core, "region", place)
@@ -279,14 +299,27 @@ class OfficeResolver:
         found = _merge_same_span(self._exact(question) + self._by_pinyin(question) + self._latin(question))
         exact = [m for m in found if not m.corrected and m.kind == "office"]
         # a near miss that only adds a character to an exact name (平潭公安局各) is that exact name
-        found = [m for m in found if not m.corrected or self._plausible_typo(m) and not any(
-            e.start >= m.start and e.end <= m.end and set(e.offices) == set(m.offices) for e in exact)]
+        found = [
+            m
+            for m in found
+            if not m.corrected
+            or self._plausible_typo(m)
+            and not any(e.start >= m.start and e.end <= m.end and set(e.offices) == set(m.offices) for e in exact)
+        ]
         kept = _longest_first(found)
         # 洛阳市洛龙区…: a region written just before a place inside it only qualifies that place
-        kept = [m for i, m in enumerate(kept)
-                if not (m.kind == "region" and i + 1 < len(kept) and kept[i + 1].start == m.end
-                        and kept[i + 1].kind != "organ"  # 福州市 + 民政局: the city's own bureau, see below
-                        and set(kept[i + 1].offices) <= set(m.offices) and kept[i + 1].offices)]
+        kept = [
+            m
+            for i, m in enumerate(kept)
+            if not (
+                m.kind == "region"
+                and i + 1 < len(kept)
+                and kept[i + 1].start == m.end
+                and kept[i + 1].kind != "organ"  # 福州市 + 民政局: the city's own bureau, see below
+                and set(kept[i + 1].offices) <= set(m.offices)
+                and kept[i + 1].offices
+            )
+        ]
         kept = [m for m in kept if not (m.kind == "region" and _quoted(question, m.start))]
         kept = sorted(kept + self._absent_organs(question, kept), key=lambda m: m.start)
         kept = sorted(kept + self._absent_places(question, kept), key=lambda m: m.start)
@@ -319,23 +352,49 @@ class OfficeResolver:
         out: list[OfficeMention] = []
         for m in kept:
             prev = out[-1] if out else None
-            if m.kind != "organ" or prev is None or prev.kind not in ("region", "absent") \
-                    or not _GAP.fullmatch(question[prev.end:m.start]):
+            if (
+                m.kind != "organ"
+                or prev is None
+                or prev.kind not in ("region", "absent")
+                or not _GAP.fullmatch(question[prev.end : m.start])
+            ):
                 out.append(m)
                 continue
             # the organ of that region itself: 福州市民政局 is not 平潭县民政局, though 平潭县 lies in 福州市
-            fits = [o for o in m.offices if o in prev.offices and o in self.records
-                    and self.records[o].region[-1:] and self.records[o].region[-1] in prev.regions
-                    ] if prev.kind == "region" else []
-            text = question[prev.start:m.end]
+            fits = (
+                [
+                    o
+                    for o in m.offices
+                    if o in prev.offices
+                    and o in self.records
+                    and self.records[o].region[-1:]
+                    and self.records[o].region[-1] in prev.regions
+                ]
+                if prev.kind == "region"
+                else []
+            )
+            text = question[prev.start : m.end]
             if fits:
-                out[-1] = OfficeMention(text=text, start=prev.start, end=m.end, kind="office" if len(fits) == 1
-                                        else "organ", offices=fits, score=min(prev.score, m.score),
-                                        corrected=prev.corrected or m.corrected)
+                out[-1] = OfficeMention(
+                    text=text,
+                    start=prev.start,
+                    end=m.end,
+                    kind="office" if len(fits) == 1 else "organ",
+                    offices=fits,
+                    score=min(prev.score, m.score),
+                    corrected=prev.corrected or m.corrected,
+                )
             else:
                 related = prev.offices if prev.kind == "region" else []
-                out[-1] = OfficeMention(text=text, start=prev.start, end=m.end, kind="absent", offices=related,
-                                        regions=prev.regions, score=min(prev.score, m.score))
+                out[-1] = OfficeMention(
+                    text=text,
+                    start=prev.start,
+                    end=m.end,
+                    kind="absent",
+                    offices=related,
+                    regions=prev.regions,
+                    score=min(prev.score, m.score),
+                )
         return out
 
     def _absent_organs(self, question: str, kept: list[OfficeMention]) -> list[OfficeMention]:
@@ -348,19 +407,37 @@ class OfficeResolver:
                 found.append(OfficeMention(text=window, start=i, end=i + len(window), kind="organ", offices=[]))
         found += self._latin_organs(question)
         for m in kept:
-            english = _EN_ORGAN_AFTER.match(question[m.end:].lower()) if m.kind == "region" and not m.gov_only else None
+            english = (
+                _EN_ORGAN_AFTER.match(question[m.end :].lower()) if m.kind == "region" and not m.gov_only else None
+            )
             if english and [w for w in english.group(1).split() if w not in _EN_SUFFIX] == ["office"]:
                 english = None  # Hongze district office: the government's own office, not a department
             if english:  # Pingtan tourism bureau: an organ the table does not know is still an organ
                 s = m.end + english.start(1)
-                found.append(OfficeMention(text=question[s:m.end + english.end(1)], start=s, end=m.end + english.end(1),
-                                           kind="organ", offices=[], score=0.5))
+                found.append(
+                    OfficeMention(
+                        text=question[s : m.end + english.end(1)],
+                        start=s,
+                        end=m.end + english.end(1),
+                        kind="organ",
+                        offices=[],
+                        score=0.5,
+                    )
+                )
             if m.kind == "region" and not m.gov_only:
-                after = _ORGAN_AFTER.match(question[m.end:])
+                after = _ORGAN_AFTER.match(question[m.end :])
                 if after and not _GOV_BODY.match(after.group(1)):
                     s = m.end + after.start(1)
-                    found.append(OfficeMention(text=after.group(1), start=s, end=s + len(after.group(1)),
-                                               kind="organ", offices=[], score=0.5))
+                    found.append(
+                        OfficeMention(
+                            text=after.group(1),
+                            start=s,
+                            end=s + len(after.group(1)),
+                            kind="organ",
+                            offices=[],
+                            score=0.5,
+                        )
+                    )
         return _longest_first([f for f in found if not _overlaps(f, kept)])
 
     def _latin_organs(self, question: str) -> list[OfficeMention]:
@@ -377,41 +454,62 @@ class OfficeResolver:
         found: list[OfficeMention] = []
         names = place_words()
         for i, window in _windows(question, {2, 3}):
-            nxt = question[i + len(window):]
-            if window in names and window not in self.tables.chinese and _AFTER_PLACE.match(nxt) \
-                    and (len(window) == 2 or window[-1] in _ADMIN_SUFFIX or _ORGAN_START.match(nxt)):
+            nxt = question[i + len(window) :]
+            if (
+                window in names
+                and window not in self.tables.chinese
+                and _AFTER_PLACE.match(nxt)
+                and (len(window) == 2 or window[-1] in _ADMIN_SUFFIX or _ORGAN_START.match(nxt))
+            ):
                 found.append(OfficeMention(text=window, start=i, end=i + len(window), kind="absent", offices=[]))
         pinyin = place_pinyin()
         for start, end, joined in _latin_runs(question, 2):
             if len(joined) >= 5 and joined in pinyin and joined not in self.tables.latin:
                 suffix = re.match(r"\s+(county|district|city|province)\b", question[end:].lower())
                 end += suffix.end() if suffix else 0
-                found.append(OfficeMention(text=question[start:end], start=start, end=end, kind="absent",
-                                           offices=[]))
+                found.append(OfficeMention(text=question[start:end], start=start, end=end, kind="absent", offices=[]))
         found = [f for f in found if not _overlaps(f, kept) and not any(k.end == f.start for k in kept)]
         return _longest_first(found)
 
-    def _mention(self, surface: _Surface, text: str, start: int, end: int, score: float,
-                 question: str) -> OfficeMention:
+    def _mention(
+        self, surface: _Surface, text: str, start: int, end: int, score: float, question: str
+    ) -> OfficeMention:
         score = min(score, surface.score)
         if surface.kind in ("office", "organ"):
             offices = self.organ_offices[surface.target] if surface.kind == "organ" else [surface.target]
-            return OfficeMention(text=text, start=start, end=end, kind=surface.kind, offices=list(offices),
-                                 score=score, corrected=text != surface.text and score < SHORT)
+            return OfficeMention(
+                text=text,
+                start=start,
+                end=end,
+                kind=surface.kind,
+                offices=list(offices),
+                score=score,
+                corrected=text != surface.text and score < SHORT,
+            )
         rest = question[end:]
         gov = _GOV_BODY.match(rest) or _EN_GOV.match(rest.lower())
         if gov:
             end += gov.end()
             text = question[start:end]
-        return OfficeMention(text=text, start=start, end=end, kind="region", regions=[surface.target],
-                             offices=self.region_members.get(surface.target, []), gov_only=bool(gov), score=score,
-                             corrected=score < SHORT)
+        return OfficeMention(
+            text=text,
+            start=start,
+            end=end,
+            kind="region",
+            regions=[surface.target],
+            offices=self.region_members.get(surface.target, []),
+            gov_only=bool(gov),
+            score=score,
+            corrected=score < SHORT,
+        )
 
     def _exact(self, question: str) -> list[OfficeMention]:
         # exact matches of longer names outrank shorter ones through the sort on length
-        return [self._mention(surface, window, i, i + len(window), 1.0, question)
-                for i, window in _windows(question, self.tables.sizes["chinese"])
-                for surface in self.tables.chinese.get(window, [])]
+        return [
+            self._mention(surface, window, i, i + len(window), 1.0, question)
+            for i, window in _windows(question, self.tables.sizes["chinese"])
+            for surface in self.tables.chinese.get(window, [])
+        ]
 
     def _by_pinyin(self, question: str) -> list[OfficeMention]:
         """Homophone typos (洛隆区 → 洛龙区, 平谭 → 平潭) and one-character edits of longer names."""
@@ -420,7 +518,7 @@ class OfficeResolver:
         for i, window in _windows(question, self.tables.sizes["pinyin"]):
             if not all(_CJK.match(c) for c in window):
                 continue
-            for surface in self.tables.by_pinyin.get(q_pinyin[i:i + len(window)], []):
+            for surface in self.tables.by_pinyin.get(q_pinyin[i : i + len(window)], []):
                 if surface.text != window:
                     out.append(self._mention(surface, window, i, i + len(window), 0.9, question))
         return out + self._one_edit(question) + self._place_substitution(question)
@@ -435,13 +533,17 @@ class OfficeResolver:
         for i, window in _windows(question, self.tables.sizes["near"]):
             if not all(_CJK.match(c) for c in window):
                 continue
-            keys = dict.fromkeys([window] + [window[:j] + window[j + 1:] for j in range(1, len(window))])
+            keys = dict.fromkeys([window] + [window[:j] + window[j + 1 :] for j in range(1, len(window))])
             candidates = {id(s): s for key in keys for s in self.tables.near.get(key, [])}
             for surface in candidates.values():
                 n, size = len(surface.text), len(window)
-                if size in ((n, n + 1, n - 1) if n >= 5 else (n,)) and window != surface.text \
-                        and window[0] == surface.text[0] and not (set(window) - set(surface.text)) & _JOINERS \
-                        and Levenshtein.distance(window, surface.text, score_cutoff=1) <= 1:
+                if (
+                    size in ((n, n + 1, n - 1) if n >= 5 else (n,))
+                    and window != surface.text
+                    and window[0] == surface.text[0]
+                    and not (set(window) - set(surface.text)) & _JOINERS
+                    and Levenshtein.distance(window, surface.text, score_cutoff=1) <= 1
+                ):
                     out.append(self._mention(surface, window, i, i + size, 0.8, question))
         return out
 
@@ -454,10 +556,15 @@ class OfficeResolver:
             i = start - 2
             for surface in self.tables.by_tail.get(tail, []) if i >= 0 else []:
                 n = len(surface.text)
-                window = question[i:i + n]
-                if len(window) != n or window == surface.text or not all(_CJK.match(c) for c in window[:2]) \
-                        or set(window[:2]) & _JOINERS or Levenshtein.distance(window[:2], surface.text[:2]) != 1 \
-                        or _another_place(window, surface.text):
+                window = question[i : i + n]
+                if (
+                    len(window) != n
+                    or window == surface.text
+                    or not all(_CJK.match(c) for c in window[:2])
+                    or set(window[:2]) & _JOINERS
+                    or Levenshtein.distance(window[:2], surface.text[:2]) != 1
+                    or _another_place(window, surface.text)
+                ):
                     continue
                 out.append(self._mention(surface, window, i, i + n, 0.75, question))
         return out
@@ -466,13 +573,15 @@ class OfficeResolver:
         """Pinyin and English names: runs of Latin words joined, place words (district, zone) left out as the
         stored forms are (Huai'an, Huai An, Luolong district, Pingtan public security bureau)."""
         lowered = re.sub(r"['’]s\b", "  ", question.lower()).replace("’", "'")  # Shuyang's: not 'shuyangs'
-        words = [(m.start(), m.end(), re.sub(r"[^a-z]", "", m.group(0)))
-                 for m in re.finditer(r"[a-z]+(?:['\-][a-z]+)*", lowered)]
+        words = [
+            (m.start(), m.end(), re.sub(r"[^a-z]", "", m.group(0)))
+            for m in re.finditer(r"[a-z]+(?:['\-][a-z]+)*", lowered)
+        ]
         real_places = place_pinyin()
         out = []
         for i in range(len(words)):
             for n in range(min(8, len(words) - i), 0, -1):
-                run = words[i:i + n]
+                run = words[i : i + n]
                 if run[0][2] in _EN_SUFFIX or run[-1][2] in _EN_SUFFIX:
                     continue
                 joined = "".join(w[2] for w in run if w[2] not in _EN_SUFFIX)
@@ -485,8 +594,11 @@ class OfficeResolver:
                 for surface in self.tables.latin.get(joined, []):
                     if suffix and not _level_fits(surface, suffix.group(1)):
                         # Puyang County is 濮阳县, not the stored 濮阳市's zone: a place of that name and level
-                        out.append(OfficeMention(text=question[start:end], start=start, end=end, kind="absent",
-                                                 offices=[], score=0.99))
+                        out.append(
+                            OfficeMention(
+                                text=question[start:end], start=start, end=end, kind="absent", offices=[], score=0.99
+                            )
+                        )
                         continue
                     out.append(self._mention(surface, question[start:end], start, end, 1.0, question))
                 # a real place's name (Yichang, Xinxiang) is that place, never a near miss of a stored one

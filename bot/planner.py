@@ -13,68 +13,120 @@ from bot.operations import COUNT_QUESTION, OperationBuilder, ranks_categories, u
 from index.models import OfficeRecord
 from parsers.gazetteer import region_chain
 
-_CN_DIGIT = {"〇": "0", "○": "0", "零": "0", "Ｏ": "0", "一": "1", "二": "2", "三": "3", "四": "4", "五": "5",
-             "六": "6", "七": "7", "八": "8", "九": "9"}
+_CN_DIGIT = {
+    "〇": "0",
+    "○": "0",
+    "零": "0",
+    "Ｏ": "0",
+    "一": "1",
+    "二": "2",
+    "三": "3",
+    "四": "4",
+    "五": "5",
+    "六": "6",
+    "七": "7",
+    "八": "8",
+    "九": "9",
+}
 _CN_YEAR = re.compile(r"[〇○零Ｏ一二三四五六七八九]{4}(?=\s*年)")
 _YEAR = r"(?:19[9]\d|20[0-4]\d)"
-_RANGE = re.compile(rf"(?<!\d)({_YEAR})\s*年?度?\s*(?:到|至|-|–|—|~|～|\bto\b|\bthrough\b|\buntil\b|\bthru\b)\s*"
-                    rf"({_YEAR})(?!\d)", re.I)
+_RANGE = re.compile(
+    rf"(?<!\d)({_YEAR})\s*年?度?\s*(?:到|至|-|–|—|~|～|\bto\b|\bthrough\b|\buntil\b|\bthru\b)\s*"
+    rf"({_YEAR})(?!\d)",
+    re.I,
+)
 # the year a count is carried into is part of the metric (结转到2026年的申请), not a report year
-_INTO = re.compile(r"\b(?:into|until|till)\s*$|\bcarried\s+(?:forward\s+|over\s+)?(?:in)?to\s*(?:the\s+year\s+)?$|"
-                   r"(?:结转|转)(?:到|至|入)\s*$|转入\s*$", re.I)
+_INTO = re.compile(
+    r"\b(?:into|until|till)\s*$|\bcarried\s+(?:forward\s+|over\s+)?(?:in)?to\s*(?:the\s+year\s+)?$|"
+    r"(?:结转|转)(?:到|至|入)\s*$|转入\s*$",
+    re.I,
+)
 _BETWEEN = re.compile(rf"between\s+({_YEAR})\s+and\s+({_YEAR})", re.I)
 # A 4-digit number followed by a unit is a count, not a year (2000余条, 2021件).
-_SINGLE = re.compile(rf"(?<![\d.])(?:fy\s*)?({_YEAR})(?!\d)(?!\.\d)(?!\s*(?:余|多|条|件|个|次|场|人|万|元|项|家|名|%|％))", re.I)
+_SINGLE = re.compile(
+    rf"(?<![\d.])(?:fy\s*)?({_YEAR})(?!\d)(?!\.\d)(?!\s*(?:余|多|条|件|个|次|场|人|万|元|项|家|名|%|％))", re.I
+)
 
-_CHECK = re.compile(r"勾稽|一致|自洽|校验|核对|核验|对得上|对不上|相符|矛盾|准确吗|是否正确|有无错误|加起来对|\bconsisten|\badd(?:s)? up\b|"
-                    r"\bcheck|\bvalidat|\bdiscrepan|\bcontradict|\berrors?\b|\bagree\b|\bmatch\b", re.I)
-_LIST = re.compile(r"(?:哪些|哪几|什么|几份|几个|多少份|列出|列举)(?:个|一下)?(?:所有|全部)?的?(?:年份|年度|年的|年有|报告|单位|机关|部门|机构|地区)|"
-                   r"有哪几年|\blist\b|\b(?:which|what)\s+(?:the\s+)?(?:years|reports|offices|agencies|departments)\b|"
-                   r"\breports?\s+(?:are\s+)?available\b|\bdo you have\b", re.I)
+_CHECK = re.compile(
+    r"勾稽|一致|自洽|校验|核对|核验|对得上|对不上|相符|矛盾|准确吗|是否正确|有无错误|加起来对|\bconsisten|\badd(?:s)? up\b|"
+    r"\bcheck|\bvalidat|\bdiscrepan|\bcontradict|\berrors?\b|\bagree\b|\bmatch\b",
+    re.I,
+)
+_LIST = re.compile(
+    r"(?:哪些|哪几|什么|几份|几个|多少份|列出|列举)(?:个|一下)?(?:所有|全部)?的?(?:年份|年度|年的|年有|报告|单位|机关|部门|机构|地区)|"
+    r"有哪几年|\blist\b|\b(?:which|what)\s+(?:the\s+)?(?:years|reports|offices|agencies|departments)\b|"
+    r"\breports?\s+(?:are\s+)?available\b|\bdo you have\b",
+    re.I,
+)
 # "哪些报告提到了…" / "which reports mention …" asks where a topic is discussed: retrieval, not a report list.
-_MENTIONS = re.compile(r"提到|提及|谈到|讲到|说到|涉及|论及|\bmention|\bdiscuss|\btalk(?:s|ed)? about\b|\brefer(?:s|red)? to\b",
-                       re.I)
-_RANK = re.compile(r"最多|最少|最高|最低|最大|最小|排名|排行|前[一二三四五六七八九十\d]+名?|\bmost\b|\bleast\b|\bhighest\b|"
-                   r"\blowest\b|\blargest\b|\bsmallest\b|\brank|\btop\b|\bfewest\b|\bbiggest\b|\bmaximum\b|\bminimum\b",
-                   re.I)
+_MENTIONS = re.compile(
+    r"提到|提及|谈到|讲到|说到|涉及|论及|\bmention|\bdiscuss|\btalk(?:s|ed)? about\b|\brefer(?:s|red)? to\b", re.I
+)
+_RANK = re.compile(
+    r"最多|最少|最高|最低|最大|最小|排名|排行|前[一二三四五六七八九十\d]+名?|\bmost\b|\bleast\b|\bhighest\b|"
+    r"\blowest\b|\blargest\b|\bsmallest\b|\brank|\btop\b|\bfewest\b|\bbiggest\b|\bmaximum\b|\bminimum\b",
+    re.I,
+)
 _RANK_ASC = re.compile(r"最少|最低|最小|\bleast\b|\blowest\b|\bsmallest\b|\bfewest\b|\bminimum\b", re.I)
-_TREND = re.compile(r"趋势|历年|逐年|每年|各年|每一年|走势|变化情况|如何变化|怎么变化|变化趋势|增长|下降|\bover the years\b|"
-                    r"\btrend|\beach year\b|\bevery year\b|\bper year\b|\bby year\b|\byear by year\b|\bover time\b|"
-                    r"\bchanged?\b|\bgr[eo]w|\bdeclin", re.I)
-_COMPARE = re.compile(r"比较|对比|相比|比一比|分别|各收到|各有|差距|差多少|多多少|少多少|谁多|谁少|哪个多|哪个少|相差|\bcompar|\bversus\b|\bvs\b\.?|"
-                      r"\brespectively\b|\bdifference\b|\bdiffer\b", re.I)
-_DIFF = re.compile(r"多多少|少多少|差多少|相差|差距|差额|[多少]了多少|(?:增加|减少|增长|下降|上升|提高|降低)了?多少|"
-                   r"\bhow many more\b|\bhow many fewer\b|\bhow much more\b|"
-                   r"\bhow much less\b|\bdifference\b|\bincrease[ds]?\b|\bdecrease[ds]?\b|\bgrowth\b|\bgr[eo]w\b.{0,40}\bby how\b",
-                   re.I)
+_TREND = re.compile(
+    r"趋势|历年|逐年|每年|各年|每一年|走势|变化情况|如何变化|怎么变化|变化趋势|增长|下降|\bover the years\b|"
+    r"\btrend|\beach year\b|\bevery year\b|\bper year\b|\bby year\b|\byear by year\b|\bover time\b|"
+    r"\bchanged?\b|\bgr[eo]w|\bdeclin",
+    re.I,
+)
+_COMPARE = re.compile(
+    r"比较|对比|相比|比一比|分别|各收到|各有|差距|差多少|多多少|少多少|谁多|谁少|哪个多|哪个少|相差|\bcompar|\bversus\b|\bvs\b\.?|"
+    r"\brespectively\b|\bdifference\b|\bdiffer\b",
+    re.I,
+)
+_DIFF = re.compile(
+    r"多多少|少多少|差多少|相差|差距|差额|[多少]了多少|(?:增加|减少|增长|下降|上升|提高|降低)了?多少|"
+    r"\bhow many more\b|\bhow many fewer\b|\bhow much more\b|"
+    r"\bhow much less\b|\bdifference\b|\bincrease[ds]?\b|\bdecrease[ds]?\b|\bgrowth\b|\bgr[eo]w\b.{0,40}\bby how\b",
+    re.I,
+)
 # A比B多 / more in A than B: the first named is the minuend; otherwise a change runs from the earlier year
 _THAN = re.compile(r"比|\bthan\b", re.I)
 # a change asked for one year (2024年申请增加了多少) is measured against the year before
 _CHANGE = re.compile(r"增加|减少|增长|下降|上升|提高|降低|\bincrease|\bdecrease|\bgrowth\b|\bgr[eo]w", re.I)
 # 多少条 / 多少人次: units of narrative counts (information items, visits), never of a T2 cell
 _NARRATIVE_UNIT = re.compile(r"(?:多少|几)\s*(?:条|人次|场)")
-_SUM = re.compile(r"合计|总共|一共|共计|加起来|总和|累计|合起来|\bin total\b|\baltogether\b|\bcombined\b|\bsum\b|\bsummed\b|"
-                  r"\bcumulative", re.I)
+_SUM = re.compile(
+    r"合计|总共|一共|共计|加起来|总和|累计|合起来|\bin total\b|\baltogether\b|\bcombined\b|\bsum\b|\bsummed\b|"
+    r"\bcumulative",
+    re.I,
+)
 _AVG = re.compile(r"平均|\baverage\b|\bmean\b", re.I)
-_ACROSS = re.compile(r"哪个单位|哪个部门|哪个机关|哪家|哪一个单位|各单位|各部门|各机关|所有单位|所有部门|所有机关|全部单位|各区县|"
-                     r"各地|\bwhich (?:office|department|agency|body)\b|\b(?:all|each|every) (?:office|department|agenc|bod)",
-                     re.I)
-_NARRATIVE = re.compile(r"为什么|原因|如何|怎样|怎么|措施|问题|不足|改进|做法|经验|举措|亮点|成效|介绍|概况|总结|描述|"
-                        r"\bwhy\b|\bhow (?:did|does|do|was|were|is|are)\b|\bwhat (?:measures|steps|problems|issues)\b|"
-                        r"\bproblems?\b|\bissues?\b|\bimprove|\bdescribe|\bexplain|\bsummar|\bmeasures\b|\binitiatives?\b|"
-                        r"\bshortcomings?\b|\bchallenges?\b|\bweakness|"
-                        # a list of things or topics (申请主要涉及哪些事项) is told in the text, not a table cell
-                        r"哪些|什么(?:内容|方面|领域|事项|类型|信息|话题|主题|形式|原则|工作)|主要涉及|涉及(?:哪|什么)|"
-                        r"集中(?:在|于)|\bwhat\b[^?？]{0,80}\babout\b|\bwhat (?:kinds?|types?|sorts?) of\b|"
-                        r"\bwhich (?:topics?|subjects?|matters?|areas?|kinds?|types?)\b|\btopics?\b|\bsubjects?\b", re.I)
-_ASKS_NUMBER = re.compile(r"多少|几[个件条次场项份人名家]?|数量|数目|总数|多大|多高|\bhow many\b|\bhow much\b|\bnumber of\b|"
-                          r"\bwhat (?:was|is|were|are) the [\w\s-]{0,40}?\b(?:rate|share|percentage|number|total)\b|"
-                          r"\bpercent(?:age)?\b|"
-                          r"\bcount\b|\bamount\b|\bwhat was the (?:total|number)\b|\bfigure\b", re.I)
+_ACROSS = re.compile(
+    r"哪个单位|哪个部门|哪个机关|哪家|哪一个单位|各单位|各部门|各机关|所有单位|所有部门|所有机关|全部单位|各区县|"
+    r"各地|\bwhich (?:office|department|agency|body)\b|\b(?:all|each|every) (?:office|department|agenc|bod)",
+    re.I,
+)
+_NARRATIVE = re.compile(
+    r"为什么|原因|如何|怎样|怎么|措施|问题|不足|改进|做法|经验|举措|亮点|成效|介绍|概况|总结|描述|"
+    r"\bwhy\b|\bhow (?:did|does|do|was|were|is|are)\b|\bwhat (?:measures|steps|problems|issues)\b|"
+    r"\bproblems?\b|\bissues?\b|\bimprove|\bdescribe|\bexplain|\bsummar|\bmeasures\b|\binitiatives?\b|"
+    r"\bshortcomings?\b|\bchallenges?\b|\bweakness|"
+    # a list of things or topics (申请主要涉及哪些事项) is told in the text, not a table cell
+    r"哪些|什么(?:内容|方面|领域|事项|类型|信息|话题|主题|形式|原则|工作)|主要涉及|涉及(?:哪|什么)|"
+    r"集中(?:在|于)|\bwhat\b[^?？]{0,80}\babout\b|\bwhat (?:kinds?|types?|sorts?) of\b|"
+    r"\bwhich (?:topics?|subjects?|matters?|areas?|kinds?|types?)\b|\btopics?\b|\bsubjects?\b",
+    re.I,
+)
+_ASKS_NUMBER = re.compile(
+    r"多少|几[个件条次场项份人名家]?|数量|数目|总数|多大|多高|\bhow many\b|\bhow much\b|\bnumber of\b|"
+    r"\bwhat (?:was|is|were|are) the [\w\s-]{0,40}?\b(?:rate|share|percentage|number|total)\b|"
+    r"\bpercent(?:age)?\b|"
+    r"\bcount\b|\bamount\b|\bwhat was the (?:total|number)\b|\bfigure\b",
+    re.I,
+)
 # A question without any question word that names a counted measure ("Pingtan Finance Bureau: information
 # proactively disclosed in 2013?") asks for that measure's figure, as 多少 would.
-_QUESTION_WORD = re.compile(r"\b(?:what|which|who|whom|whose|when|where|why|how|did|does|do|is|are|was|were|has|have|"
-                            r"had|can|could|list|describe|explain|tell|show)\b|什么|哪|谁|为什么|如何|怎|吗|呢|是否|有没有", re.I)
+_QUESTION_WORD = re.compile(
+    r"\b(?:what|which|who|whom|whose|when|where|why|how|did|does|do|is|are|was|were|has|have|"
+    r"had|can|could|list|describe|explain|tell|show)\b|什么|哪|谁|为什么|如何|怎|吗|呢|是否|有没有",
+    re.I,
+)
 _COUNTED_MEASURE = re.compile(PROACTIVE_DISCLOSURE.pattern + r"|主动公开", re.I)
 _CJK = re.compile(r"[\u4e00-\u9fff]")
 # How a follow-up opens: "what about 2022", "and in 2023", "那…呢", "还有…"
@@ -111,11 +163,11 @@ def parse_years(question: str) -> tuple[list[int], bool, list[tuple[int, int]]]:
                 spans.append(m.span())
                 is_range = True
     for m in _SINGLE.finditer(text):
-        if _INTO.search(text[:m.start()]):
+        if _INTO.search(text[: m.start()]):
             continue  # carried over into 2026: the year after the report, not one asked about
         if not any(s <= m.start() < e for s, e in spans):
             years.add(int(m.group(1)))
-            end = m.end() + (1 if text[m.end():m.end() + 1] == "年" else 0)
+            end = m.end() + (1 if text[m.end() : m.end() + 1] == "年" else 0)
             spans.append((m.start(), end))
     return sorted(years), is_range, spans
 
@@ -127,7 +179,9 @@ def _named_order(question: str, years: list[int]) -> list[int]:
 
 
 def _place_with_body(question: str, place: str) -> str:
-    m = re.search(re.escape(place) + r"(?:人民政府办公室|人民政府|政府办公室|政府|管委会|[\u4e00-\u9fff]{1,8}?局)?", question)
+    m = re.search(
+        re.escape(place) + r"(?:人民政府办公室|人民政府|政府办公室|政府|管委会|[\u4e00-\u9fff]{1,8}?局)?", question
+    )
     return m.group(0) if m else place
 
 
@@ -164,9 +218,13 @@ def to_simplified(question: str) -> str:
 class QueryPlanner:
     """Builds a QueryPlan by rules. `label_fallback` (question → MetricMatch) is the embedding fallback."""
 
-    def __init__(self, offices: list[OfficeRecord], min_confidence: float = 0.80,
-                 label_fallback: Callable[[str], MetricMatch] | None = None,
-                 table_years: dict[str, list[int]] | None = None):
+    def __init__(
+        self,
+        offices: list[OfficeRecord],
+        min_confidence: float = 0.80,
+        label_fallback: Callable[[str], MetricMatch] | None = None,
+        table_years: dict[str, list[int]] | None = None,
+    ):
         self.resolver = OfficeResolver(offices, table_years)
         self.metrics = MetricMatcher()
         self.operations = OperationBuilder(self.metrics)
@@ -183,7 +241,8 @@ class QueryPlanner:
         masked = _mask(question, year_spans + [(m.start, m.end) for m in mentions])
         match = self.metrics.match(masked)
         asks_number = bool(_ASKS_NUMBER.search(masked)) or (
-            not _QUESTION_WORD.search(masked) and bool(_COUNTED_MEASURE.search(masked)))
+            not _QUESTION_WORD.search(masked) and bool(_COUNTED_MEASURE.search(masked))
+        )
         narrative_cue = bool(_NARRATIVE.search(masked))
         if not match.measures and asks_number and not narrative_cue and self.label_fallback is not None:
             match = self.label_fallback(masked)
@@ -192,10 +251,18 @@ class QueryPlanner:
         if match.measures and _NARRATIVE_UNIT.search(masked) and all(m.name.startswith("T2/") for m in match.measures):
             match = MetricMatch()
         across = bool(_ACROSS.search(question))
-        plan = QueryPlan(question=question, language=language, intent="fact", years=years,
-                         asks_number=asks_number, across_offices=across,
-                         measures=match.measures, metrics=[k for m in match.measures for k in m.keys],
-                         metric_confidence=match.confidence, metric_words=match.words)
+        plan = QueryPlan(
+            question=question,
+            language=language,
+            intent="fact",
+            years=years,
+            asks_number=asks_number,
+            across_offices=across,
+            measures=match.measures,
+            metrics=[k for m in match.measures for k in m.keys],
+            metric_confidence=match.confidence,
+            metric_words=match.words,
+        )
         plan.intent = self._intent(masked, plan, narrative_cue, is_range, len(mentions))
         if plan.intent == "check" and not asks_number and match.confidence < 1.0:
             # 申请表的勾稽关系成立吗: 申请 names the table, not a figure to check
@@ -256,12 +323,16 @@ class QueryPlanner:
         """A real place written right after a region mention (开封市鼓楼区) that no stored office belongs to."""
         if mention.kind != "region":
             return ""
-        chain = region_chain(question[mention.start:])
+        chain = region_chain(question[mention.start :])
         place = chain[-1] if chain else ""
-        if len(place) < 3 or place in self.resolver.region_members or place in mention.regions \
-                or not question[mention.end:].startswith(place):
+        if (
+            len(place) < 3
+            or place in self.resolver.region_members
+            or place in mention.regions
+            or not question[mention.end :].startswith(place)
+        ):
             return ""
-        return _place_with_body(question, question[mention.start:mention.end] + place)
+        return _place_with_body(question, question[mention.start : mention.end] + place)
 
     def _intent(self, masked: str, plan: QueryPlan, narrative_cue: bool, is_range: bool, n_mentions: int) -> Intent:
         if _CHECK.search(masked):
@@ -320,8 +391,9 @@ class QueryPlanner:
         question = normalize_question(question)
         _, is_range, spans = parse_years(question)
         lead = _FOLLOW_UP_LEAD.match(question)  # "what about …" is the follow-up's form, not a question about text
-        masked = _mask(question, spans + [(m.start, m.end) for m in self.resolver.find(question)]
-                       + ([lead.span()] if lead else []))
+        masked = _mask(
+            question, spans + [(m.start, m.end) for m in self.resolver.find(question)] + ([lead.span()] if lead else [])
+        )
         if _CHECK.search(masked):
             return "check"
         if _LIST.search(masked) and not _MENTIONS.search(masked):
@@ -339,8 +411,9 @@ class QueryPlanner:
     def reread(self, plan: QueryPlan, intent: Intent) -> QueryPlan:
         """A follow-up whose slots were filled from earlier turns: its intent settled (a fact over several years
         or offices is a comparison), then route and operation (difference, sum, order) from its own words."""
-        masked = _mask(plan.question, parse_years(plan.question)[2]
-                       + [(m.start, m.end) for m in self.resolver.find(plan.question)])
+        masked = _mask(
+            plan.question, parse_years(plan.question)[2] + [(m.start, m.end) for m in self.resolver.find(plan.question)]
+        )
         items = max(len(plan.years), 1) * max(len(plan.offices), 1)
         if not plan.measures and intent not in ("list", "check"):
             intent = "narrative"

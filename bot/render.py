@@ -46,8 +46,17 @@ def fact_citation(fact: FactRecord) -> Citation:
     number = TABLE_SECTION.get(fact.table, "")
     section = f"{number}、{SECTION_HEADINGS.get(number, '')}" if number else fact.table
     locator = f"{fact.table} {strip_enumerator(fact.label) or fact.row} × {fact.col_label or fact.col}"
-    return Citation(report_id=fact.report_id, title=fact.title, org=fact.org, year=fact.year, section=section,
-                    locator=locator, quote=fact.raw, key=fact.key, span=fact.span)
+    return Citation(
+        report_id=fact.report_id,
+        title=fact.title,
+        org=fact.org,
+        year=fact.year,
+        section=section,
+        locator=locator,
+        quote=fact.raw,
+        key=fact.key,
+        span=fact.span,
+    )
 
 
 class AnswerWriter:
@@ -105,23 +114,30 @@ class AnswerWriter:
         return " ".join(parts) if self.en else "".join(parts)
 
     # ------------------------------------------------------------------ sentences
-    def fact(self, org: str, year: int | None, measure: Measure, value: Number | None, unit: str,
-             refs: list[int]) -> str:
+    def fact(
+        self, org: str, year: int | None, measure: Measure, value: Number | None, unit: str, refs: list[int]
+    ) -> str:
         if self.en:
-            return (f"According to the {year} report of {self.office(org)}, {self.measure(measure)} was "
-                    f"{self.value(value, unit)} {self.refs(refs)}.")
+            return (
+                f"According to the {year} report of {self.office(org)}, {self.measure(measure)} was "
+                f"{self.value(value, unit)} {self.refs(refs)}."
+            )
         return f"根据{self.office_year(org, year)}报告，{self.measure(measure)}为{self.value(value, unit)}{self.refs(refs)}。"
 
     def blank(self, org: str, year: int | None, measure: Measure, refs: list[int]) -> str:
         if self.en:
-            return (f"The {year} report of {self.office(org)} left {self.measure(measure)} blank {self.refs(refs)}: "
-                    "no number was printed (a blank cell is not the same as 0).")
+            return (
+                f"The {year} report of {self.office(org)} left {self.measure(measure)} blank {self.refs(refs)}: "
+                "no number was printed (a blank cell is not the same as 0)."
+            )
         return f"{self.office_year(org, year)}报告中{self.measure(measure)}一栏为空白{self.refs(refs)}，报告未填写数字（空白不等于0）。"
 
     def doubtful(self, labels: list[str], candidates: list[str]) -> str:
         if self.en:
-            return (f"Caution: the printed cell(s) {', '.join(labels)} could be read more than one way "
-                    f"(possible values: {'; '.join(candidates)}); the figure is left out.")
+            return (
+                f"Caution: the printed cell(s) {', '.join(labels)} could be read more than one way "
+                f"(possible values: {'; '.join(candidates)}); the figure is left out."
+            )
         return f"注意：表格单元格{('、'.join(labels))}的数字存在多种读法（可能为{'；'.join(candidates)}），未计入。"
 
     def partial_blank(self, labels: list[str]) -> str:
@@ -132,14 +148,20 @@ class AnswerWriter:
     def checks_failed(self, org: str, year: int | None, rules: list[str]) -> str:
         shown = "; ".join(rule_text(r, "en" if self.en else "zh") for r in rules[:3]) + (" …" if len(rules) > 3 else "")
         if self.en:
-            return (f"Note: the tables of the {self.office_year(org, year)} report break {len(rules)} consistency "
-                    f"rule(s) ({shown}); treat its figures with care.")
-        return f"注意：{self.office_year(org, year)}报告的表格有{len(rules)}条勾稽关系不成立（{shown}），数据请谨慎使用。"
+            return (
+                f"Note: the tables of the {self.office_year(org, year)} report break {len(rules)} consistency "
+                f"rule(s) ({shown}); treat its figures with care."
+            )
+        return (
+            f"注意：{self.office_year(org, year)}报告的表格有{len(rules)}条勾稽关系不成立（{shown}），数据请谨慎使用。"
+        )
 
     def disagreement(self, quote: str, narrative_value: Number, table_value: Number | None, ref: int) -> str:
         if self.en:
-            return (f"The report's text says “{quote}” [{ref}] ({fmt(narrative_value)}), which differs from the "
-                    f"table ({fmt(table_value)}); the answer gives the table's figure.")
+            return (
+                f"The report's text says “{quote}” [{ref}] ({fmt(narrative_value)}), which differs from the "
+                f"table ({fmt(table_value)}); the answer gives the table's figure."
+            )
         return f"报告正文写作“{quote}”[{ref}]（{fmt(narrative_value)}），与表格数字（{fmt(table_value)}）不一致，以上采用表格数字。"
 
     def typo_reading(self, readings: list[tuple[str, str]]) -> str:
@@ -150,8 +172,10 @@ class AnswerWriter:
 
     def unknown_office(self, names: list[str], known: list[str]) -> str:
         if self.en and known:
-            return (f"No report of {', '.join(names)} is stored ({len(known)} offices have reports: "
-                    f"{', '.join(self.office(o) for o in known[:8])}{' …' if len(known) > 8 else ''}).")
+            return (
+                f"No report of {', '.join(names)} is stored ({len(known)} offices have reports: "
+                f"{', '.join(self.office(o) for o in known[:8])}{' …' if len(known) > 8 else ''})."
+            )
         if not known:
             return f"No report of {', '.join(names)} is stored." if self.en else f"库中没有{'、'.join(names)}的报告。"
         shown = "、".join(known[:8]) + ("等" if len(known) > 8 else "")
@@ -164,14 +188,19 @@ class AnswerWriter:
 
     def related(self, orgs: list[str], years: dict[str, list[int]] | None = None) -> str:
         """years: each office's report years, shown when the asked office lacks the year (Reports exist for)."""
+
         def have(o: str) -> str:
             ys = (years or {}).get(o)
             if not ys:
                 return ""
             return f" ({', '.join(map(str, ys))})" if self.en else "（" + "、".join(f"{y}年" for y in ys) + "）"
+
         if self.en:
-            return "Reports of other offices in that region are also available: " + ", ".join(
-                self.office(o) + have(o) for o in orgs) + "."
+            return (
+                "Reports of other offices in that region are also available: "
+                + ", ".join(self.office(o) + have(o) for o in orgs)
+                + "."
+            )
         return "该地区另有以下单位的报告可查：" + "、".join(o + have(o) for o in orgs) + "。"
 
     def no_report(self, org: str, years: list[int], existing: list[int]) -> str:
@@ -198,8 +227,11 @@ class AnswerWriter:
 
     def follow_up(self, question: str, mention: str | None, org: str, year: int | None) -> str:
         """The question again, naming one candidate office (and year) instead of the ambiguous name."""
-        text = question.replace(mention, org, 1) if mention and mention in question else (
-            f"{question} ({org})" if self.en else f"{org}{question}")
+        text = (
+            question.replace(mention, org, 1)
+            if mention and mention in question
+            else (f"{question} ({org})" if self.en else f"{org}{question}")
+        )
         if year and str(year) not in text:
             text += f" ({year})" if self.en else f"（{year}年）"
         return text
@@ -217,10 +249,16 @@ class AnswerWriter:
 
     def total(self, value: Number | None, unit: str, n: int, avg: bool = False) -> str:
         if avg:
-            return (f"Average over {n} reports: {self.value(value, unit)}." if self.en
-                    else f"{n}份报告的平均值：{self.value(value, unit)}。")
-        return (f"Sum over {n} reports: {self.value(value, unit)}." if self.en
-                else f"{n}份报告合计：{self.value(value, unit)}。")
+            return (
+                f"Average over {n} reports: {self.value(value, unit)}."
+                if self.en
+                else f"{n}份报告的平均值：{self.value(value, unit)}。"
+            )
+        return (
+            f"Sum over {n} reports: {self.value(value, unit)}."
+            if self.en
+            else f"{n}份报告合计：{self.value(value, unit)}。"
+        )
 
     def difference(self, first: tuple[str, Number], second: tuple[str, Number], diff: Number, unit: str) -> str:
         if self.en:
@@ -258,14 +296,21 @@ class AnswerWriter:
         name, whole = self.short_measure(measure), self.short_measure(group)
         for sep in ("（", "·", " (", ": "):
             if name.startswith(whole + sep) or (sep == ": " and ": " in name):
-                return name[len(whole) + len(sep):].rstrip("）)") if name.startswith(whole + sep) else \
-                    name.split(": ", 1)[1]
+                return (
+                    name[len(whole) + len(sep) :].rstrip("）)")
+                    if name.startswith(whole + sep)
+                    else name.split(": ", 1)[1]
+                )
         return name
 
-    def operand_label(self, measure: Measure, org: str, year: int | None, show_measure: bool, show_org: bool,
-                      show_year: bool) -> str:
-        parts = [self.office(org) if show_org else "", (str(year) if self.en else f"{year}年") if show_year and year
-                 else "", self.short_measure(measure) if show_measure else ""]
+    def operand_label(
+        self, measure: Measure, org: str, year: int | None, show_measure: bool, show_org: bool, show_year: bool
+    ) -> str:
+        parts = [
+            self.office(org) if show_org else "",
+            (str(year) if self.en else f"{year}年") if show_year and year else "",
+            self.short_measure(measure) if show_measure else "",
+        ]
         return (" " if self.en else "").join(p for p in parts if p)
 
     def operand(self, label: str, value: Number | None, ref: str) -> str:
@@ -292,17 +337,26 @@ class AnswerWriter:
 
     CONVENTIONS = {
         "declared": ("分母为问题所指的{den}。", "The denominator is the one asked for: {den}."),
-        "applicants_of_new_requests": ("问题未指明分母，按惯例以{den}为分母（申请人类型的占比）。",
-                                       "No denominator was named; by convention a share of an applicant type is "
-                                       "taken of {den}."),
-        "results_of_processed": ("问题未指明分母，按惯例以{den}为分母（办理结果的占比）。",
-                                 "No denominator was named; by convention a share of a result is taken of {den}."),
-        "disclosure_rate": ("公开率按惯例为（予以公开 + 部分公开）÷ {den}。",
-                            "By convention the disclosure rate is (granted + partially granted) ÷ {den}."),
-        "correction_rate": ("纠错率按惯例为结果纠正 ÷ 该类案件{den}。",
-                            "By convention the correction rate is corrected ÷ {den} of that group."),
-        "outcomes_of_group": ("问题未指明分母，按惯例以该类案件的{den}为分母。",
-                              "No denominator was named; by convention the share is taken of that group's {den}."),
+        "applicants_of_new_requests": (
+            "问题未指明分母，按惯例以{den}为分母（申请人类型的占比）。",
+            "No denominator was named; by convention a share of an applicant type is taken of {den}.",
+        ),
+        "results_of_processed": (
+            "问题未指明分母，按惯例以{den}为分母（办理结果的占比）。",
+            "No denominator was named; by convention a share of a result is taken of {den}.",
+        ),
+        "disclosure_rate": (
+            "公开率按惯例为（予以公开 + 部分公开）÷ {den}。",
+            "By convention the disclosure rate is (granted + partially granted) ÷ {den}.",
+        ),
+        "correction_rate": (
+            "纠错率按惯例为结果纠正 ÷ 该类案件{den}。",
+            "By convention the correction rate is corrected ÷ {den} of that group.",
+        ),
+        "outcomes_of_group": (
+            "问题未指明分母，按惯例以该类案件的{den}为分母。",
+            "No denominator was named; by convention the share is taken of that group's {den}.",
+        ),
     }
 
     def convention(self, convention: str, denominator: str) -> str:
@@ -311,8 +365,10 @@ class AnswerWriter:
 
     def no_denominator(self, numerator: str) -> str:
         if self.en:
-            return (f"A share of {numerator} needs a whole to divide by, and the question names none that the "
-                    "template's conventions cover; please say of what (e.g. of new requests).")
+            return (
+                f"A share of {numerator} needs a whole to divide by, and the question names none that the "
+                "template's conventions cover; please say of what (e.g. of new requests)."
+            )
         return f"{numerator}的占比需要指明分母（例如占本年新收申请的比例），报告模板对此没有约定的分母。"
 
     def zero_denominator(self, label: str) -> str:
@@ -322,12 +378,16 @@ class AnswerWriter:
 
     MISSING = {
         "no_report": ("没有{org}{year}年的报告", "there is no {year} report of {org}"),
-        "no_table": ("{org}{year}年报告没有该项表格数据，正文也未写明{what}", "the {year} report of {org} has no table "
-                     "figure for {what} and its text does not state it"),
+        "no_table": (
+            "{org}{year}年报告没有该项表格数据，正文也未写明{what}",
+            "the {year} report of {org} has no table figure for {what} and its text does not state it",
+        ),
         "no_cell": ("{org}{year}年报告的表格中没有{what}这一栏", "the {year} report of {org} has no cell for {what}"),
         "blank": ("{org}{year}年报告中{what}为空白", "the {year} report of {org} left {what} blank"),
-        "doubtful": ("{org}{year}年报告中{what}的数字无法唯一确定", "the printed digits of {what} in the {year} report of {org} "
-                     "admit more than one reading"),
+        "doubtful": (
+            "{org}{year}年报告中{what}的数字无法唯一确定",
+            "the printed digits of {what} in the {year} report of {org} admit more than one reading",
+        ),
     }
 
     def missing_operands(self, missing: list[tuple[str, str, int | None, str]]) -> str:
@@ -376,8 +436,9 @@ class AnswerWriter:
         word = "有" if value else "没有"
         return f"{word}。{label}为{self.value(value, unit)}{refs}。"
 
-    def rank_categories(self, scope: str, group: str, top: list[tuple[str, Number]], unit: str, asc: bool,
-                        n: int) -> str:
+    def rank_categories(
+        self, scope: str, group: str, top: list[tuple[str, Number]], unit: str, asc: bool, n: int
+    ) -> str:
         """top: (category, value) of the places asked (ties included)."""
         if self.en:
             which = ("lowest" if asc else "highest") if n == 1 else (f"bottom {n}" if asc else f"top {n}")
@@ -401,10 +462,11 @@ class AnswerWriter:
     def unheld(self, words: list[str], scope: str) -> str:
         shown = "、".join(words) if not self.en else ", ".join(words)
         if self.en:
-            return (f"The reports{scope} do not record {shown}: the template's tables count requests only by "
-                    "applicant type and result (and cases by outcome), and no passage states it.")
+            return (
+                f"The reports{scope} do not record {shown}: the template's tables count requests only by "
+                "applicant type and result (and cases by outcome), and no passage states it."
+            )
         return f"{scope}报告没有记录{shown}：年报表格只按申请人类型和办理结果统计申请件数（复议诉讼按结果统计），正文中也没有相关数字。"
-
 
     # ------------------------------------------------------------------ conversation and help
     def reading(self, plan: QueryPlan) -> str:
@@ -412,8 +474,12 @@ class AnswerWriter:
         if plan.offices:
             offices = [self.office(o) for o in plan.offices]
         elif plan.ambiguous_offices:
-            offices = [f"{m} ({' / '.join(plan.ambiguous_offices)})" if self.en else f"{m}（{'/'.join(plan.ambiguous_offices)}）"
-                       for m in plan.office_mentions[:1]]
+            offices = [
+                f"{m} ({' / '.join(plan.ambiguous_offices)})"
+                if self.en
+                else f"{m}（{'/'.join(plan.ambiguous_offices)}）"
+                for m in plan.office_mentions[:1]
+            ]
         elif plan.across_offices:
             offices = [self.heading("所有单位", "every office")]
         else:
@@ -444,17 +510,21 @@ class AnswerWriter:
     def help(self, examples: list[str], outside: bool) -> str:
         """What the bot does, then example questions (drawn from the stored reports by the caller)."""
         if self.en:
-            lead = ("That is not something the stored reports answer. " if outside else "Hello! ")
-            lines = [lead + "I answer questions about the government information-disclosure annual reports "
-                     "(政府信息公开工作年度报告) in the collection: table figures (requests received, disclosed, "
-                     "reconsiderations, lawsuits …) by office and year, trends and comparisons, and what the reports' "
-                     "text says. Every answer cites the report and table cell or passage. You can ask a follow-up "
-                     "such as “what about 2022?”. For example:"]
+            lead = "That is not something the stored reports answer. " if outside else "Hello! "
+            lines = [
+                lead + "I answer questions about the government information-disclosure annual reports "
+                "(政府信息公开工作年度报告) in the collection: table figures (requests received, disclosed, "
+                "reconsiderations, lawsuits …) by office and year, trends and comparisons, and what the reports' "
+                "text says. Every answer cites the report and table cell or passage. You can ask a follow-up "
+                "such as “what about 2022?”. For example:"
+            ]
         else:
             lead = "这个问题超出了库中报告的范围。" if outside else "您好！"
-            lines = [lead + "我可以回答库中政府信息公开工作年度报告的问题：各单位各年度的表格数据（收到申请、予以公开、"
-                     "行政复议、行政诉讼等）、历年趋势和单位间比较，以及报告正文的内容。每个回答都注明出自哪份报告的哪个"
-                     "表格单元格或段落。可以接着追问，例如“那2022年呢？”。您可以这样问："]
+            lines = [
+                lead + "我可以回答库中政府信息公开工作年度报告的问题：各单位各年度的表格数据（收到申请、予以公开、"
+                "行政复议、行政诉讼等）、历年趋势和单位间比较，以及报告正文的内容。每个回答都注明出自哪份报告的哪个"
+                "表格单元格或段落。可以接着追问，例如“那2022年呢？”。您可以这样问："
+            ]
         return "\n".join([*lines, *[f"- {q}" for q in examples]])
 
     def example_questions(self, offices: list[tuple[str, list[int]]]) -> list[str]:
@@ -474,25 +544,35 @@ class AnswerWriter:
         if len(offices) > 1:
             org, years = offices[1]
             name = self.names.get(org) or org
-            questions.append(f"What problems did the {years[-1]} report of {name} name?" if self.en
-                             else f"{org}{years[-1]}年的报告指出了哪些问题")
+            questions.append(
+                f"What problems did the {years[-1]} report of {name} name?"
+                if self.en
+                else f"{org}{years[-1]}年的报告指出了哪些问题"
+            )
         return questions
 
     def loading(self, loaded: list[str], done: int, total: int) -> str:
         """While the first-start ingest runs: a question whose office is not loaded yet is not answered."""
         shown = ("; " if self.en else "、").join(loaded[:12]) + (" …" if len(loaded) > 12 else "")
         if self.en:
-            return (f"The report collection is still loading ({done}/{total} files), and the office asked about is not "
-                    f"among the reports loaded so far: {shown or 'none yet'}. Ask again when loading is done.")
+            return (
+                f"The report collection is still loading ({done}/{total} files), and the office asked about is not "
+                f"among the reports loaded so far: {shown or 'none yet'}. Ask again when loading is done."
+            )
         return f"报告库仍在加载（{done}/{total}个文件），所问单位的报告尚未加载。目前已加载：{shown or '暂无'}。请加载完成后再问。"
 
 
 # The words for a plan's operation (OPERATION_WORDS[key] = (zh, en)): aggregation, else intent.
 OPERATION_WORDS = {
-    "sum": ("合计", "sum"), "avg": ("平均", "average"), "diff": ("差值", "difference"),
-    "trend": ("历年变化", "trend over the years"), "compare": ("比较", "comparison"),
-    "rank_desc": ("排名（最多）", "ranking (most first)"), "rank_asc": ("排名（最少）", "ranking (fewest first)"),
-    "list": ("报告列表", "list of reports"), "check": ("勾稽关系核对", "consistency check"),
+    "sum": ("合计", "sum"),
+    "avg": ("平均", "average"),
+    "diff": ("差值", "difference"),
+    "trend": ("历年变化", "trend over the years"),
+    "compare": ("比较", "comparison"),
+    "rank_desc": ("排名（最多）", "ranking (most first)"),
+    "rank_asc": ("排名（最少）", "ranking (fewest first)"),
+    "list": ("报告列表", "list of reports"),
+    "check": ("勾稽关系核对", "consistency check"),
 }
 
 # The consistency rules of parsers/checks.py, in Chinese (the rule names there are English).
@@ -502,12 +582,18 @@ RULE_TEXT_ZH = {
     "T3 columns: total processed = sum of results (一)…(六)": "表三各列：办理总计 = （一）至（六）各项结果之和",
     "T4: each group's total = upheld + corrected + other + pending": "表四：各组总计 = 结果维持 + 结果纠正 + 其他结果 + 尚未审结",
 }
-_KEY_LABELS_ZH = {**{r.key: strip_enumerator(r.label) for r in T3_ROWS}, **{c.key: c.label for c in T3_COLUMNS},
-                  **{g.key: g.label for g in T4_GROUPS}, **{o.key: o.label for o in T4_OUTCOMES}}
+_KEY_LABELS_ZH = {
+    **{r.key: strip_enumerator(r.label) for r in T3_ROWS},
+    **{c.key: c.label for c in T3_COLUMNS},
+    **{g.key: g.label for g in T4_GROUPS},
+    **{o.key: o.label for o in T4_OUTCOMES},
+}
 _DETAIL_ZH = [
     (re.compile(r"^not checked: unknown cells "), "未核对：以下单元格无法确定 "),
-    (re.compile(r"results sum to"), "各项结果之和为"), (re.compile(r"total processed"), "办理总计"),
-    (re.compile(r"(?<![/\w])total\b"), "总计"), (re.compile(r"^holds$"), "成立"),
+    (re.compile(r"results sum to"), "各项结果之和为"),
+    (re.compile(r"total processed"), "办理总计"),
+    (re.compile(r"(?<![/\w])total\b"), "总计"),
+    (re.compile(r"^holds$"), "成立"),
 ]
 
 
@@ -553,11 +639,18 @@ WORDING: dict[str, tuple[str, str]] = {
     "cite.chars": ("第{start}–{end}字", "chars {start}–{end}"),
     "cite.title": ("报告标题", "report title"),
     "cite.check": ("勾稽关系核对", "consistency check"),
-    "text.plans_in_earlier": ("{year}年的工作打算写在{earlier}年度报告中：", "Plans for {year} are in the {earlier} report:"),
-    "text.only_department": ("{region}没有政府本级报告，以下来自{office}的报告：",
-                             "There is no government report of {region}; this is from the report of {office}:"),
-    "text.from_text": ("表格中没有该项数据，以下数字摘自报告正文：",
-                       "The tables hold no such figure; this number is quoted from the report's text:"),
+    "text.plans_in_earlier": (
+        "{year}年的工作打算写在{earlier}年度报告中：",
+        "Plans for {year} are in the {earlier} report:",
+    ),
+    "text.only_department": (
+        "{region}没有政府本级报告，以下来自{office}的报告：",
+        "There is no government report of {region}; this is from the report of {office}:",
+    ),
+    "text.from_text": (
+        "表格中没有该项数据，以下数字摘自报告正文：",
+        "The tables hold no such figure; this number is quoted from the report's text:",
+    ),
     "scope.stored_reports": ("现有报告", "the stored reports"),
     "scope.what_was_asked": ("所问内容", "what was asked"),
     # ---- table answers (bot/tables.py)
@@ -569,11 +662,16 @@ WORDING: dict[str, tuple[str, str]] = {
     "table.years_without_figure": ("报告年份：{years}（无相关表格数据）", "reports: {years} (no table figure)"),
     "list.none": ("没有符合条件的报告。", "No report matches."),
     "list.head": ("共{reports}份报告（{offices}个机关）：", "{reports} report(s) from {offices} office(s):"),
-    "list.more": ("……另有{more}个机关的报告未列出（网页的“{tab}”页列出全部）。",
-                  "… and {more} more office(s), not listed here (the web app's {tab} tab lists all)."),
+    "list.more": (
+        "……另有{more}个机关的报告未列出（网页的“{tab}”页列出全部）。",
+        "… and {more} more office(s), not listed here (the web app's {tab} tab lists all).",
+    ),
     "list.unit": ("份", "reports"),
     "check.none": ("没有可核对表格的报告。", "No report with tables to check."),
-    "check.broken": ("- {where}：{n}条勾稽关系不成立[{ref}]：{quote}。", "- {where}: {n} rule(s) broken [{ref}]: {quote}."),
+    "check.broken": (
+        "- {where}：{n}条勾稽关系不成立[{ref}]：{quote}。",
+        "- {where}: {n} rule(s) broken [{ref}]: {quote}.",
+    ),
     "check.all_hold": ("- {where}：表格勾稽关系全部成立。", "- {where}: every consistency rule holds."),
     # answer cards
     "status.answered": ("回答", "Answer"),
@@ -595,8 +693,10 @@ WORDING: dict[str, tuple[str, str]] = {
     "year_unknown": ("年份未知", "year unknown"),
     "context_unavailable": ("报告原文无法读取：{reason}", "report text unavailable: {reason}"),
     "could_not_render": ("（来源无法显示：{reason}）", "(could not render the sources: {reason})"),
-    "still_loading": ("报告库仍在加载（{done}/{total}个文件），加载完成后可再问一次。",
-                      "The report collection is still loading ({done}/{total} files); ask again when it is done."),
+    "still_loading": (
+        "报告库仍在加载（{done}/{total}个文件），加载完成后可再问一次。",
+        "The report collection is still loading ({done}/{total} files); ask again when it is done.",
+    ),
     "working": ("正在报告中查找…", "Looking it up in the reports…"),
     "working_title": ("处理中…", "Working…"),
     "chart_years": ("年份", "year"),
@@ -612,25 +712,44 @@ WORDING: dict[str, tuple[str, str]] = {
     "check_failed": ("✗ 不成立", "✗ failed"),
     "check_unknown": ("? 无法核对", "? not checkable"),
     "check_holds": ("✓ 成立", "✓ holds"),
-    "checks_title": ("勾稽关系核对：{passed}条成立，{failed}条不成立，{unknown}条无法核对",
-                     "Consistency checks: {passed} passed, {failed} failed, {unknown} not checkable"),
-    "report_meta": ("模板 {template} · {cells}个表格单元格 · {sections}个章节",
-                    "template {template} · {cells} table cells · {sections} sections"),
+    "checks_title": (
+        "勾稽关系核对：{passed}条成立，{failed}条不成立，{unknown}条无法核对",
+        "Consistency checks: {passed} passed, {failed} failed, {unknown} not checkable",
+    ),
+    "report_meta": (
+        "模板 {template} · {cells}个表格单元格 · {sections}个章节",
+        "template {template} · {cells} table cells · {sections} sections",
+    ),
     "files": ("文件：{files}", "Files: {files}"),
     "warnings": ("提示", "Warnings"),
     "sub_sections": ("（{n}个小节）", "({n} sub-sections)"),
     "no_sections": ("该报告中没有找到编号章节。", "No numbered sections were found in this report."),
     "row_as_printed": ("行（原文）", "Row (as printed)"),
     # column headers
-    "col.office": ("单位", "Office"), "col.year": ("年份", "Year"), "col.template": ("模板", "Template"),
-    "col.checks": ("勾稽核对", "Checks"), "col.failed_rules": ("不成立的规则", "Failed rules"),
-    "col.warnings": ("提示", "Warnings"), "col.cells": ("单元格", "Cells"), "col.doubtful": ("存疑", "Doubtful"),
-    "col.files": ("文件", "Files"), "col.table": ("表", "Table"), "col.row": ("行（原文）", "Row (as printed)"),
-    "col.column": ("列", "Column"), "col.value": ("数值", "Value"), "col.printed": ("原文", "Printed"),
-    "col.status": ("状态", "Status"), "col.key": ("键", "Key"), "col.report": ("报告", "Report"),
-    "col.file": ("文件", "File"), "col.result": ("结果", "Result"), "col.details": ("说明", "Details"),
-    "cell_status.ok": ("正常", "ok"), "cell_status.blank": ("空白", "blank"),
-    "cell_status.ambiguous": ("存疑", "ambiguous"), "cell_status.missing": ("缺失", "missing"),
+    "col.office": ("单位", "Office"),
+    "col.year": ("年份", "Year"),
+    "col.template": ("模板", "Template"),
+    "col.checks": ("勾稽核对", "Checks"),
+    "col.failed_rules": ("不成立的规则", "Failed rules"),
+    "col.warnings": ("提示", "Warnings"),
+    "col.cells": ("单元格", "Cells"),
+    "col.doubtful": ("存疑", "Doubtful"),
+    "col.files": ("文件", "Files"),
+    "col.table": ("表", "Table"),
+    "col.row": ("行（原文）", "Row (as printed)"),
+    "col.column": ("列", "Column"),
+    "col.value": ("数值", "Value"),
+    "col.printed": ("原文", "Printed"),
+    "col.status": ("状态", "Status"),
+    "col.key": ("键", "Key"),
+    "col.report": ("报告", "Report"),
+    "col.file": ("文件", "File"),
+    "col.result": ("结果", "Result"),
+    "col.details": ("说明", "Details"),
+    "cell_status.ok": ("正常", "ok"),
+    "cell_status.blank": ("空白", "blank"),
+    "cell_status.ambiguous": ("存疑", "ambiguous"),
+    "cell_status.missing": ("缺失", "missing"),
     # upload results
     "result.ingested": ("已入库", "ingested"),
     "result.replaced": ("已入库（替换旧版本）", "ingested (replaced an earlier version)"),
@@ -639,42 +758,72 @@ WORDING: dict[str, tuple[str, str]] = {
     "result.failed": ("失败", "failed"),
     # page labels (shown in both languages)
     "page.title": ("政府信息公开工作年度报告 问答", "govqa"),
-    "page.intro": ("回答只来自已入库的报告，并注明每个数字出自哪个表格单元格或段落。",
-                   "Answers come only from the ingested reports, with the table cell or passage each number comes from."),
-    "tab.ask": ("问答", "Ask"), "tab.reports": ("报告", "Reports"), "tab.facts": ("数据", "Facts"),
+    "page.intro": (
+        "回答只来自已入库的报告，并注明每个数字出自哪个表格单元格或段落。",
+        "Answers come only from the ingested reports, with the table cell or passage each number comes from.",
+    ),
+    "tab.ask": ("问答", "Ask"),
+    "tab.reports": ("报告", "Reports"),
+    "tab.facts": ("数据", "Facts"),
     "tab.upload": ("上传", "Upload"),
-    "chat.placeholder": ("用中文或英文提问政府信息公开工作年度报告，可以接着追问（如“那2022年呢？”）。每个回答都注明出处。",
-                         ("Ask about the annual information-disclosure reports in Chinese or English, and ask follow-ups "
-                         "(“what about 2022?”). Every answer cites its source.")),
-    "question.placeholder": ("例如：伊川县2020年收到多少政府信息公开申请", "e.g. how many requests did Pingtan get in 2024"),
-    "ask": ("提问", "Ask"), "new_chat": ("新对话", "New chat"),
+    "chat.placeholder": (
+        "用中文或英文提问政府信息公开工作年度报告，可以接着追问（如“那2022年呢？”）。每个回答都注明出处。",
+        (
+            "Ask about the annual information-disclosure reports in Chinese or English, and ask follow-ups "
+            "(“what about 2022?”). Every answer cites its source."
+        ),
+    ),
+    "question.placeholder": (
+        "例如：伊川县2020年收到多少政府信息公开申请",
+        "e.g. how many requests did Pingtan get in 2024",
+    ),
+    "ask": ("提问", "Ask"),
+    "new_chat": ("新对话", "New chat"),
     "examples": ("示例问题", "Example questions"),
     "filter": ("按单位、标题或文件名筛选", "Filter by office, title or file name"),
-    "label.year": ("年份", "Year"), "refresh": ("刷新", "Refresh"),
+    "label.year": ("年份", "Year"),
+    "refresh": ("刷新", "Refresh"),
     "reports_table": ("已入库的报告（点击一行打开）", "Ingested reports (click a row to open it)"),
     "open_report": ("打开报告", "Open a report"),
     "label.office": ("单位", "Office"),
     "label.metric": ("指标（可用中文或英文搜索）", "Metric (search in Chinese or English)"),
-    "show_facts": ("查询数据", "Show facts"), "download_csv": ("下载CSV", "Download CSV"),
+    "show_facts": ("查询数据", "Show facts"),
+    "download_csv": ("下载CSV", "Download CSV"),
     "facts_count": ("{n}个表格单元格", "{n} table cells"),
     "facts_capped": ("（只显示前{cap}个，CSV包含全部）", " (showing the first {cap}; the CSV has all)"),
-    "upload_intro": ("拖入年度报告文件（txt、md、html、htm、pdf、docx，每个不超过{mb:g} MiB），文件会立即解析、核对并建立索引。",
-                     ("Drop annual report files (txt, md, html, htm, pdf, docx; up to {mb:g} MiB each). They are parsed, "
-                     "checked and indexed at once; the chat can answer from them right away.")),
-    "upload_files": ("报告文件", "Report files"), "ingest_files": ("导入文件", "Ingest files"),
+    "upload_intro": (
+        "拖入年度报告文件（txt、md、html、htm、pdf、docx，每个不超过{mb:g} MiB），文件会立即解析、核对并建立索引。",
+        (
+            "Drop annual report files (txt, md, html, htm, pdf, docx; up to {mb:g} MiB each). They are parsed, "
+            "checked and indexed at once; the chat can answer from them right away."
+        ),
+    ),
+    "upload_files": ("报告文件", "Report files"),
+    "ingest_files": ("导入文件", "Ingest files"),
     "upload_results": ("每个文件的结果", "Result per file"),
-    "upload_first": ("请先选择或拖入报告文件（txt、md、html、htm、pdf、docx）。",
-                     "Choose or drop report files first (txt, md, html, htm, pdf, docx)."),
-    "upload_busy": ("报告库仍在加载，请加载完成后再试。", "The report collection is still loading; try again when it is done."),
+    "upload_first": (
+        "请先选择或拖入报告文件（txt、md、html、htm、pdf、docx）。",
+        "Choose or drop report files first (txt, md, html, htm, pdf, docx).",
+    ),
+    "upload_busy": (
+        "报告库仍在加载，请加载完成后再试。",
+        "The report collection is still loading; try again when it is done.",
+    ),
     "upload_done": ("{ok}/{n}个文件已入库。", "{ok} of {n} files are in the collection."),
     "problem": ("出现问题：{reason}", "Problem: {reason}"),
     "all": ("全部", "All"),
-    "status.counts": ("{reports}份报告 · {offices}个单位 · {facts}个表格单元格",
-                      "{reports} reports from {offices} offices · {facts} table cells"),
-    "status.loading": ("正在加载报告库：{done}/{total}个文件{current}，已加载的报告可以提问",
-                       "Loading the report collection: {done} / {total} files{current}; questions work on what is loaded"),
-    "status.text_pending": ("另有{n}份报告的正文仍在建立索引（表格数字已可查询，正文问题稍后可答）",
-                            "{n} reports are still being indexed for text questions (their table figures answer now)"),
+    "status.counts": (
+        "{reports}份报告 · {offices}个单位 · {facts}个表格单元格",
+        "{reports} reports from {offices} offices · {facts} table cells",
+    ),
+    "status.loading": (
+        "正在加载报告库：{done}/{total}个文件{current}，已加载的报告可以提问",
+        "Loading the report collection: {done} / {total} files{current}; questions work on what is loaded",
+    ),
+    "status.text_pending": (
+        "另有{n}份报告的正文仍在建立索引（表格数字已可查询，正文问题稍后可答）",
+        "{n} reports are still being indexed for text questions (their table figures answer now)",
+    ),
 }
 
 

@@ -49,14 +49,20 @@ def english_name(office: OfficeRecord) -> str:
 class QuestionAnswerer:
     """Answers questions; `ask` returns an Answer whose status is answered, not_found or ambiguous."""
 
-    def __init__(self, settings: Settings, store: FactStore | None = None, index: SectionIndex | None = None,
-                 chat: ChatAssistant | None = None):
+    def __init__(
+        self,
+        settings: Settings,
+        store: FactStore | None = None,
+        index: SectionIndex | None = None,
+        chat: ChatAssistant | None = None,
+    ):
         self.settings = settings
         self.store = store if store is not None else FactStore.from_settings(settings, read_only=True)
         self._index = index
         self._index_lock = threading.Lock()  # two first questions at once must not build two indexes
-        self.chat = chat if chat is not None else (ChatAssistant.from_settings(settings)
-                                                   if settings.bot.llm_model else None)
+        self.chat = (
+            chat if chat is not None else (ChatAssistant.from_settings(settings) if settings.bot.llm_model else None)
+        )
         self._store_version: int | None = None
         self._label_vectors: tuple[list[str], np.ndarray] | None = None
         self.refresh()
@@ -90,12 +96,15 @@ class QuestionAnswerer:
             if r.n_facts and r.year is not None:
                 table_years.setdefault(r.org, []).append(r.year)
         self.names = {o.org: english_name(o) for o in offices}
-        self.planner = QueryPlanner(offices, self.settings.bot.metric_min_confidence,
-                                    label_fallback=self._label_match, table_years=table_years)
-        self.narrative = NarrativeAnswerer(self._search, self.names, self.settings.bot.top_k,
-                                           phrase=self._phrase if self.chat else None)
-        self.tables = TableAnswerer(self.store, self.offices, self.records, self.names,
-                                    text_figure=self.narrative.answer)
+        self.planner = QueryPlanner(
+            offices, self.settings.bot.metric_min_confidence, label_fallback=self._label_match, table_years=table_years
+        )
+        self.narrative = NarrativeAnswerer(
+            self._search, self.names, self.settings.bot.top_k, phrase=self._phrase if self.chat else None
+        )
+        self.tables = TableAnswerer(
+            self.store, self.offices, self.records, self.names, text_figure=self.narrative.answer
+        )
         self._fresh_plans: dict[str, QueryPlan] = {}
 
     def _refresh_if_changed(self) -> None:
@@ -165,8 +174,9 @@ class QuestionAnswerer:
         """What the bot can do, with example questions about offices and years that are stored."""
         w = AnswerWriter(reply_language(question), self.names)
         examples = w.example_questions(example_offices(list(self.offices.values()), list(self.records.values())))
-        return Answer(question=question, status="help", route="none", answer=w.help(examples, outside),
-                      candidates=examples)
+        return Answer(
+            question=question, status="help", route="none", answer=w.help(examples, outside), candidates=examples
+        )
 
     def plan(self, question: str) -> QueryPlan:
         plan = self.planner.plan(question)

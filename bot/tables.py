@@ -84,7 +84,7 @@ def narrative_figure(report: Report, key: str) -> tuple[Number, str, tuple[int, 
         if m:
             body_start = section.span[1] - len(section.text)
             start = max(section.text.rfind(c, 0, m.start()) for c in "，。；,;") + 1
-            quote = section.text[start:m.end()]
+            quote = section.text[start : m.end()]
             span = (body_start + start, body_start + m.end())
             heading = f"{section.number}{'、' if section.level == 1 else ''}{section.heading}"
             return int(m.group(1)), quote, span, heading
@@ -94,8 +94,14 @@ def narrative_figure(report: Report, key: str) -> tuple[Number, str, tuple[int, 
 class TableAnswerer:
     """Answers SQL-route plans; returns None when no table fact exists (the caller tries the narrative)."""
 
-    def __init__(self, store: FactStore, offices: dict[str, OfficeRecord], records: dict[str, ReportRecord],
-                 names: dict[str, str], text_figure: Callable[[QueryPlan], Answer | None] | None = None):
+    def __init__(
+        self,
+        store: FactStore,
+        offices: dict[str, OfficeRecord],
+        records: dict[str, ReportRecord],
+        names: dict[str, str],
+        text_figure: Callable[[QueryPlan], Answer | None] | None = None,
+    ):
         """text_figure: the narrative answerer, for candidates whose report has no table (pre-2019)."""
         self.store = store
         self.text_figure = text_figure
@@ -191,8 +197,16 @@ class TableAnswerer:
         if plan.related_offices:
             lines.append(w.related(plan.related_offices))
         status = "answered" if rv.value is not None or rv.blank else "ambiguous"
-        return Answer(question=plan.question, status=status, route="sql", answer=w.join(lines), value=rv.value,
-                      unit=unit, citations=cites.items, series=[(measure.label, rv.value)])
+        return Answer(
+            question=plan.question,
+            status=status,
+            route="sql",
+            answer=w.join(lines),
+            value=rv.value,
+            unit=unit,
+            citations=cites.items,
+            series=[(measure.label, rv.value)],
+        )
 
     def _preamble(self, plan: QueryPlan, w: AnswerWriter) -> list[str]:
         return []
@@ -214,8 +228,11 @@ class TableAnswerer:
             record = self.records.get(report_id)
             if not (record and any(rule.split(" ")[0].rstrip(":") in tables for rule in record.checks_failed)):
                 continue
-            failed = [f"{c.rule}（{c.detail}）" for c in self.store.report(report_id).checks_failed
-                      if c.rule.split(" ")[0].rstrip(":") in tables]
+            failed = [
+                f"{c.rule}（{c.detail}）"
+                for c in self.store.report(report_id).checks_failed
+                if c.rule.split(" ")[0].rstrip(":") in tables
+            ]
             notes.append(w.checks_failed(record.org, record.year, failed))
         return notes
 
@@ -223,17 +240,22 @@ class TableAnswerer:
         """A T4 group total the report's own outcomes do not add up to: show the outcomes and their sum."""
         fact = rv.used[0]
         record = self.records.get(rv.report_id)
-        if fact.table != "T4" or fact.col != "total" or not (record and any(
-                r.startswith("T4") for r in record.checks_failed)):
+        if (
+            fact.table != "T4"
+            or fact.col != "total"
+            or not (record and any(r.startswith("T4") for r in record.checks_failed))
+        ):
             return []
         keys = [f"T4/{fact.row}/{c}" for c in ("upheld", "corrected", "other", "pending")]
-        parts = sorted((f for f in self.store.facts(report_id=rv.report_id, keys=keys) if f.value is not None),
-                       key=lambda f: keys.index(f.key))
+        parts = sorted(
+            (f for f in self.store.facts(report_id=rv.report_id, keys=keys) if f.value is not None),
+            key=lambda f: keys.index(f.key),
+        )
         total = sum(f.value for f in parts if f.value is not None)
         if not parts or total == fact.value:
             return []
         refs = cites.add_facts(parts)
-        shown = ", ".join(f"{f.col_label} {fmt(f.value)}[{r}]" for f, r in zip(parts, refs))
+        shown = ", ".join(f"{f.col_label} {fmt(f.value)}[{r}]" for f, r in zip(parts, refs, strict=False))
         if w.en:
             return [f"Its outcomes ({shown}) add up to {fmt(total)}, not the printed total {fmt(fact.value)}."]
         return [f"该组各项（{shown}）合计{fmt(total)}，与表中总计{fmt(fact.value)}不符。"]
@@ -246,8 +268,18 @@ class TableAnswerer:
         if found is None or (found[0] == rv.value and not say_agreement):
             return []
         number, quote, span, section = found
-        ref = cites.add(Citation(report_id=rv.report_id, title=rv.title, org=rv.org, year=rv.year, section=section,
-                                 locator=_span_locator(span, w.en), quote=quote, span=span))
+        ref = cites.add(
+            Citation(
+                report_id=rv.report_id,
+                title=rv.title,
+                org=rv.org,
+                year=rv.year,
+                section=section,
+                locator=_span_locator(span, w.en),
+                quote=quote,
+                span=span,
+            )
+        )
         if number == rv.value:
             return [w.agreement(quote, ref)]
         return [w.disagreement(quote, number, rv.value, ref)]
@@ -260,8 +292,9 @@ class TableAnswerer:
         show_org = len({rv.org for _, rv in items}) > 1
         show_year = len({rv.year for _, rv in items}) > 1 or not show_org
         if plan.intent == "rank":
-            items = sorted(items, key=lambda it: (it[1].value is None,
-                                                  (it[1].value or 0) * (1 if plan.order == "asc" else -1)))
+            items = sorted(
+                items, key=lambda it: (it[1].value is None, (it[1].value or 0) * (1 if plan.order == "asc" else -1))
+            )
         body: list[str] = []
         series: list[tuple[str, Number | None]] = []
         for measure, rv in items:
@@ -281,8 +314,16 @@ class TableAnswerer:
         lines += self._report_notes(w, [rv.report_id for _, rv in items], {rv.cited[0].table for _, rv in items})
         if plan.related_offices and plan.intent != "rank":
             lines.append(w.related(plan.related_offices))
-        return Answer(question=plan.question, status="answered", route="sql", answer="\n".join(lines), value=value,
-                      unit=unit, citations=cites.items, series=series)
+        return Answer(
+            question=plan.question,
+            status="answered",
+            route="sql",
+            answer="\n".join(lines),
+            value=value,
+            unit=unit,
+            citations=cites.items,
+            series=series,
+        )
 
     def _summary(self, plan: QueryPlan, w: AnswerWriter, items, series, unit) -> tuple[Number | None, str]:
         known = [(label, v) for label, v in series if v is not None]
@@ -312,8 +353,11 @@ class TableAnswerer:
         for org in plan.offices:
             if org not in found:
                 years = self.offices[org].years if org in self.offices else []
-                notes.append(w.no_report(org, plan.years, years) if plan.years else
-                             w.say("table.no_figure", office=w.office(org)))
+                notes.append(
+                    w.no_report(org, plan.years, years)
+                    if plan.years
+                    else w.say("table.no_figure", office=w.office(org))
+                )
         return notes
 
     # ------------------------------------------------------------------ ambiguity
@@ -340,11 +384,19 @@ class TableAnswerer:
         for org in candidates:
             years = sorted({rv.year for _, rv in items if rv.org == org}, key=lambda y: y or 0) or plan.years or [None]
             follow += [w.follow_up(plan.question, mention, org, y) for y in years]
-        return Answer(question=plan.question, status="ambiguous", route="sql", answer="\n".join(lines),
-                      citations=cites.items, candidates=follow, series=series)
+        return Answer(
+            question=plan.question,
+            status="ambiguous",
+            route="sql",
+            answer="\n".join(lines),
+            citations=cites.items,
+            candidates=follow,
+            series=series,
+        )
 
-    def _candidate_without_table(self, plan: QueryPlan, w: AnswerWriter, org: str, cites: CitationList,
-                                 series: list[tuple[str, Number | None]]) -> str:
+    def _candidate_without_table(
+        self, plan: QueryPlan, w: AnswerWriter, org: str, cites: CitationList, series: list[tuple[str, Number | None]]
+    ) -> str:
         """The figure the candidate's text gives (quoted), else the years its reports cover."""
         found = None
         if self.text_figure is not None and plan.asks_number and plan.years:
@@ -361,8 +413,11 @@ class TableAnswerer:
     # ------------------------------------------------------------------ list and check
     def _scope(self, plan: QueryPlan) -> list[ReportRecord]:
         wanted_orgs = set(plan.offices or plan.ambiguous_offices)
-        out = [r for r in self.records.values()
-               if (not wanted_orgs or r.org in wanted_orgs) and (not plan.years or r.year in plan.years)]
+        out = [
+            r
+            for r in self.records.values()
+            if (not wanted_orgs or r.org in wanted_orgs) and (not plan.years or r.year in plan.years)
+        ]
         return sorted(out, key=lambda r: (r.org, r.year or 0))
 
     def _list(self, plan: QueryPlan) -> Answer:
@@ -383,13 +438,27 @@ class TableAnswerer:
             lines.append(f"- {w.office(org)}: {years}")
         if (more := len(by_org) - LIST_OFFICES_SHOWN) > 0:
             lines.append(w.say("list.more", more=more, tab=both("tab.reports")))
-        return Answer(question=plan.question, status="answered", route="sql", answer="\n".join(lines),
-                      value=len(records), unit=w.say("list.unit"), citations=cites.items)
+        return Answer(
+            question=plan.question,
+            status="answered",
+            route="sql",
+            answer="\n".join(lines),
+            value=len(records),
+            unit=w.say("list.unit"),
+            citations=cites.items,
+        )
 
     @staticmethod
     def _title_citation(w, r: ReportRecord) -> Citation:
-        return Citation(report_id=r.report_id, title=r.title, org=r.org, year=r.year, section="",
-                        locator=w.say("cite.title"), quote=r.title)
+        return Citation(
+            report_id=r.report_id,
+            title=r.title,
+            org=r.org,
+            year=r.year,
+            section="",
+            locator=w.say("cite.title"),
+            quote=r.title,
+        )
 
     def _check(self, plan: QueryPlan) -> Answer | None:
         """Consistency: with a metric, its figure with the text's figure and the broken rules; else per
@@ -409,19 +478,35 @@ class TableAnswerer:
             balance = self._balance(w, cites, r)
             if failed:
                 quote = "；".join(f"{rule}: {detail}" for rule, detail in failed.items())
-                ref = cites.add(Citation(report_id=r.report_id, title=r.title, org=r.org, year=r.year,
-                                         section="三、收到和处理政府信息公开申请情况",
-                                         locator=w.say("cite.check"), quote=quote))
-                lines.append(w.say("check.broken", where=w.office_year(r.org, r.year), n=len(failed), ref=ref, quote=quote))
+                ref = cites.add(
+                    Citation(
+                        report_id=r.report_id,
+                        title=r.title,
+                        org=r.org,
+                        year=r.year,
+                        section="三、收到和处理政府信息公开申请情况",
+                        locator=w.say("cite.check"),
+                        quote=quote,
+                    )
+                )
+                lines.append(
+                    w.say("check.broken", where=w.office_year(r.org, r.year), n=len(failed), ref=ref, quote=quote)
+                )
             else:
                 lines.append(w.say("check.all_hold", where=w.office_year(r.org, r.year)))
             if balance:
                 lines.append("  " + balance)
-        return Answer(question=plan.question, status="answered", route="sql", answer="\n".join(lines),
-                      citations=cites.items)
+        return Answer(
+            question=plan.question, status="answered", route="sql", answer="\n".join(lines), citations=cites.items
+        )
 
     def _balance(self, w: AnswerWriter, cites: CitationList, record: ReportRecord) -> str:
-        keys = ["T3/new_requests/total", "T3/carried_over/total", "T3/processed_total/total", "T3/carried_forward/total"]
+        keys = [
+            "T3/new_requests/total",
+            "T3/carried_over/total",
+            "T3/processed_total/total",
+            "T3/carried_forward/total",
+        ]
         cells = {f.key: f for f in self.store.facts(report_id=record.report_id, keys=keys) if f.status == "ok"}
         if len(cells) < 4:
             return ""
@@ -429,10 +514,14 @@ class TableAnswerer:
         a, b, c, d = (_ok_value(cells[k]) for k in keys)
         mark = "=" if a + b == c + d else "≠"
         if w.en:
-            return (f"new {fmt(a)}[{refs[0]}] + carried over {fmt(b)}[{refs[1]}] = {fmt(a + b)} {mark} processed "
-                    f"{fmt(c)}[{refs[2]}] + carried forward {fmt(d)}[{refs[3]}] = {fmt(c + d)}")
-        return (f"本年新收{fmt(a)}[{refs[0]}] + 上年结转{fmt(b)}[{refs[1]}] = {fmt(a + b)} {mark} "
-                f"办理总计{fmt(c)}[{refs[2]}] + 结转下年{fmt(d)}[{refs[3]}] = {fmt(c + d)}")
+            return (
+                f"new {fmt(a)}[{refs[0]}] + carried over {fmt(b)}[{refs[1]}] = {fmt(a + b)} {mark} processed "
+                f"{fmt(c)}[{refs[2]}] + carried forward {fmt(d)}[{refs[3]}] = {fmt(c + d)}"
+            )
+        return (
+            f"本年新收{fmt(a)}[{refs[0]}] + 上年结转{fmt(b)}[{refs[1]}] = {fmt(a + b)} {mark} "
+            f"办理总计{fmt(c)}[{refs[2]}] + 结转下年{fmt(d)}[{refs[3]}] = {fmt(c + d)}"
+        )
 
 
 def _ok_value(fact: FactRecord) -> Number:

@@ -51,8 +51,11 @@ TABLE_QUESTIONS = (  # (question after "{org}{year}年", canonical key of the an
 )
 RETRIEVAL_QUESTIONS = ("政府信息公开工作存在哪些主要问题", "如何开展政务公开业务培训")
 # No office named: retrieval over every report (dense and BM25 over all chunks), the slowest kind of question.
-OPEN_QUESTIONS = ("哪些报告提到了政务公开业务培训", "Which reports mention problems in handling disclosure requests?",
-                  "政府信息公开平台建设方面有哪些做法")
+OPEN_QUESTIONS = (
+    "哪些报告提到了政务公开业务培训",
+    "Which reports mention problems in handling disclosure requests?",
+    "政府信息公开平台建设方面有哪些做法",
+)
 
 
 # ------------------------------------------------------------------ synthetic corpus at scale
@@ -73,10 +76,13 @@ def scaled_report(i: int):
         raise ValueError(f"at most {len(cities) * n * n * len(YEARS)} distinct synthetic reports")
     body = random.Random(office).choices([b for b, _ in BODIES], weights=[w for _, w in BODIES])[0]
     org = f"{city}{_SYLLABLES[county // n]}{_SYLLABLES[county % n]}县{body}"
-    return report.model_copy(update={
-        "org": org, "title": report.title.replace(report.org, org),
-        "sections": {k: v.replace(report.org, org) for k, v in report.sections.items()},
-    })  # fmt: skip
+    return report.model_copy(
+        update={
+            "org": org,
+            "title": report.title.replace(report.org, org),
+            "sections": {k: v.replace(report.org, org) for k, v in report.sections.items()},
+        }
+    )
 
 
 def write_scaled_corpus(folder: Path, count: int) -> list[Path]:
@@ -122,7 +128,7 @@ class SampleVectorEmbedder:
             self.embed_s += time.perf_counter() - started
             self.embedded += len(real)
             self.pool += vectors
-        rest = texts[len(real):]
+        rest = texts[len(real) :]
         self.reused += len(rest)
         return vectors + [self.pool[zlib.crc32(t.encode("utf-8")) % len(self.pool)] for t in rest]
 
@@ -174,8 +180,12 @@ def ingest(settings: Settings, paths: list[Path], embedder: SampleVectorEmbedder
     from index.ingest import Ingestor
     from index.sections import SectionIndex
 
-    stages = {"parse": (Ingestor, "_parse"), "sql_write": (FactStore, "replace_report"),
-              "index_write": (SectionIndex, "write_chunks"), "old_chunk_delete": (SectionIndex, "delete_report")}
+    stages = {
+        "parse": (Ingestor, "_parse"),
+        "sql_write": (FactStore, "replace_report"),
+        "index_write": (SectionIndex, "write_chunks"),
+        "old_chunk_delete": (SectionIndex, "delete_report"),
+    }
     # the sampling wrapper delegates everything but passage vectors to the real Embedder, so it stands in for one
     ingestor = Ingestor(settings, progress=False, embedder=cast("Embedder", embedder))
     with timed_stages(stages) as seconds:
@@ -186,19 +196,26 @@ def ingest(settings: Settings, paths: list[Path], embedder: SampleVectorEmbedder
     own_s = summary.elapsed_s - embedder.embed_s
     projected = own_s + (chunks / (embedder.embedded / embedder.embed_s) if embedder.embedded else 0.0)
     return {
-        "files": len(summary.results), "statuses": {k: v for k, v in summary.counts.items() if v},
-        "reports": counts["reports"], "facts": counts["facts"], "chunks": chunks,
-        "ingest_s": round(summary.elapsed_s, 1), "own_code_s": round(own_s, 1),
+        "files": len(summary.results),
+        "statuses": {k: v for k, v in summary.counts.items() if v},
+        "reports": counts["reports"],
+        "facts": counts["facts"],
+        "chunks": chunks,
+        "ingest_s": round(summary.elapsed_s, 1),
+        "own_code_s": round(own_s, 1),
         "stage_s": {k: round(v, 1) for k, v in seconds.items()},  # write_chunks no longer embeds
-        "embedded_chunks": embedder.embedded, "reused_vectors": embedder.reused,
+        "embedded_chunks": embedder.embedded,
+        "reused_vectors": embedder.reused,
         "embed_s": round(embedder.embed_s, 1),
         "embed_rate": round(embedder.embedded / embedder.embed_s, 1) if embedder.embed_s else None,
-        "own_reports_per_s": round(counts["reports"] / own_s, 1), "own_chunks_per_s": round(chunks / own_s, 1),
-        "projected_s": round(projected, 1), "projected_reports_per_s": round(counts["reports"] / projected, 2),
+        "own_reports_per_s": round(counts["reports"] / own_s, 1),
+        "own_chunks_per_s": round(chunks / own_s, 1),
+        "projected_s": round(projected, 1),
+        "projected_reports_per_s": round(counts["reports"] / projected, 2),
         "projected_chunks_per_s": round(chunks / projected, 1),
         "embed_share": round(1 - own_s / projected, 3),
         "failed": [f"{r.path}: {r.reason}" for r in summary.failed][:5],
-    }  # fmt: skip
+    }
 
 
 def ask_all(qa, questions: list[tuple[str, Callable]]) -> dict:
@@ -216,9 +233,16 @@ def ask_all(qa, questions: list[tuple[str, Callable]]) -> dict:
             route, ok = "error", False
         by_route.setdefault(route, []).append((time.perf_counter() - started) * 1000)
         right[route] = right.get(route, 0) + bool(ok)
-    return {route: {"n": len(ms), "right": right[route], "p50": round(statistics.median(ms), 1),
-                    "p95": round(percentile(ms, 0.95), 1), "max": round(max(ms), 1)}
-            for route, ms in sorted(by_route.items())}  # fmt: skip
+    return {
+        route: {
+            "n": len(ms),
+            "right": right[route],
+            "p50": round(statistics.median(ms), 1),
+            "p95": round(percentile(ms, 0.95), 1),
+            "max": round(max(ms), 1),
+        }
+        for route, ms in sorted(by_route.items())
+    }
 
 
 def answer_latency(settings: Settings, embedder, questions: list[tuple[str, Callable]]) -> dict:
@@ -240,8 +264,13 @@ def answer_latency(settings: Settings, embedder, questions: list[tuple[str, Call
     QuestionAnswerer(settings, store=store, index=SectionIndex(settings, embedder, facts=store)).warm_up()
     restart = time.perf_counter() - started
     store.close()
-    return {"open_ms": round(opened * 1000), "first_question_ms": round(first_sql),
-            "bm25_build_ms": round(warm_up * 1000), "restart_ms": round(restart * 1000), "routes": routes}  # fmt: skip
+    return {
+        "open_ms": round(opened * 1000),
+        "first_question_ms": round(first_sql),
+        "bm25_build_ms": round(warm_up * 1000),
+        "restart_ms": round(restart * 1000),
+        "routes": routes,
+    }
 
 
 def _timed(call: Callable) -> float:
@@ -262,11 +291,16 @@ def synthetic_questions(count: int, n_questions: int) -> list[tuple[str, Callabl
         expected = report.facts[key] or 0  # a blank cell is printed where the number is 0
         questions.append((ask + text, lambda a, e=expected: a.status == "answered" and a.value == e))
         cites = (report.org, report.year)
-        questions.append((ask + RETRIEVAL_QUESTIONS[n % 2],
-                          lambda a, c=cites: a.status == "answered" and (a.citations[0].org, a.citations[0].year) == c))
+        questions.append(
+            (
+                ask + RETRIEVAL_QUESTIONS[n % 2],
+                lambda a, c=cites: a.status == "answered" and (a.citations[0].org, a.citations[0].year) == c,
+            )
+        )
         if n % 5 == 0:  # right = answered from some report's passages
-            questions.append((OPEN_QUESTIONS[n // 5 % len(OPEN_QUESTIONS)],
-                              lambda a: a.status == "answered" and bool(a.citations)))
+            questions.append(
+                (OPEN_QUESTIONS[n // 5 % len(OPEN_QUESTIONS)], lambda a: a.status == "answered" and bool(a.citations))
+            )
     return questions
 
 
@@ -312,20 +346,26 @@ def run_scenario(name: str, count: int, args: argparse.Namespace, tmp: Path) -> 
 ROWS: list[tuple[str, Callable[[dict], object]]] = [
     ("files → reports stored", lambda r: f"{r['files']} → {r['reports']}"),
     ("facts (table cells) / chunks", lambda r: f"{r['facts']:,} / {r['chunks']:,}"),
-    ("chunks embedded by the model / given a reused sample vector",
-     lambda r: f"{r['embedded_chunks']:,} / {r['reused_vectors']:,}"),
+    (
+        "chunks embedded by the model / given a reused sample vector",
+        lambda r: f"{r['embedded_chunks']:,} / {r['reused_vectors']:,}",
+    ),
     ("embedding rate (chunks/s, measured)", lambda r: r["embed_rate"]),
     ("ingest wall time, as run (s)", lambda r: r["ingest_s"]),
-    ("… our code only: parse / SQL write / chunk+Chroma write / old-chunk delete (s)",
-     lambda r: " / ".join(str(r["stage_s"][k]) for k in ("parse", "sql_write", "index_write", "old_chunk_delete"))),
+    (
+        "… our code only: parse / SQL write / chunk+Chroma write / old-chunk delete (s)",
+        lambda r: " / ".join(str(r["stage_s"][k]) for k in ("parse", "sql_write", "index_write", "old_chunk_delete")),
+    ),
     ("our code only: reports/s, chunks/s", lambda r: f"{r['own_reports_per_s']}, {r['own_chunks_per_s']}"),
     ("full ingest with real embedding (s; projected for synthetic)", lambda r: r["projected_s"]),
     ("full ingest: reports/s, chunks/s", lambda r: f"{r['projected_reports_per_s']}, {r['projected_chunks_per_s']}"),
     ("share of full ingest spent embedding", lambda r: f"{r['embed_share']:.0%}"),
     ("data dir (MB): total / SQLite", lambda r: f"{r['data_mb']} / {round(r['sqlite_mb'], 1)}"),
     ("peak memory RSS (MB): after ingest / after answers", lambda r: f"{r['peak_rss_ingest_mb']} / {r['peak_rss_mb']}"),
-    ("open bot / first question / BM25 build (ms)",
-     lambda r: f"{r['answers']['open_ms']} / {r['answers']['first_question_ms']} / {r['answers']['bm25_build_ms']}"),
+    (
+        "open bot / first question / BM25 build (ms)",
+        lambda r: f"{r['answers']['open_ms']} / {r['answers']['first_question_ms']} / {r['answers']['bm25_build_ms']}",
+    ),
     ("restart: open bot + BM25 from the token cache (ms)", lambda r: r["answers"].get("restart_ms", "–")),
     ("table answers (sql): n, right, p50 / p95 ms", lambda r: _route(r, "sql")),
     ("retrieval answers: n, right, p50 / p95 ms", lambda r: _route(r, "retrieval")),
@@ -384,13 +424,24 @@ def main(argv: list[str] | None = None) -> int:
     if args.scenario:
         _child(args)
         return 0
-    names = ([] if args.no_corpus or not args.corpus.is_dir() else ["corpus"])
+    names = [] if args.no_corpus or not args.corpus.is_dir() else ["corpus"]
     names += [f"synthetic-{n}" for n in args.synthetic if n > 0]
     results = []
     for name in names:
         print(f"running {name} …", file=sys.stderr, flush=True)
-        cmd = [sys.executable, "-m", "eval.bench", "--scenario", name, "--corpus", str(args.corpus),
-               "--embed-sample", str(args.embed_sample), "--questions", str(args.questions)]  # fmt: skip
+        cmd = [
+            sys.executable,
+            "-m",
+            "eval.bench",
+            "--scenario",
+            name,
+            "--corpus",
+            str(args.corpus),
+            "--embed-sample",
+            str(args.embed_sample),
+            "--questions",
+            str(args.questions),
+        ]
         cmd += ["--keep", str(args.keep)] if args.keep else []
         done = subprocess.run(cmd, capture_output=True, text=True, check=False)
         if done.returncode != 0:
@@ -402,9 +453,11 @@ def main(argv: list[str] | None = None) -> int:
     if not results:
         return 1
     print(markdown(results))
-    print("\nSynthetic runs: the model embedded only the sample; every other chunk was stored with a reused sample "
-          "vector (chosen by a hash of its text), so dense search ran over one vector per chunk with real query "
-          "embeddings; 'full ingest' for them is projected as our code's time + chunks / measured embedding rate.")
+    print(
+        "\nSynthetic runs: the model embedded only the sample; every other chunk was stored with a reused sample "
+        "vector (chosen by a hash of its text), so dense search ran over one vector per chunk with real query "
+        "embeddings; 'full ingest' for them is projected as our code's time + chunks / measured embedding rate."
+    )
     return 0
 
 

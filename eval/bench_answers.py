@@ -61,8 +61,10 @@ def main() -> int:
             by_route[route].append((time.perf_counter() - t0) * 1000)
             statuses[status] += 1
     for route, times in sorted(by_route.items()):
-        print(f"{route:10s} n={len(times):4d}  p50={statistics.median(times):7.1f} ms  "
-              f"p95={percentile(times, 0.95):7.1f} ms  max={max(times):7.1f} ms")
+        print(
+            f"{route:10s} n={len(times):4d}  p50={statistics.median(times):7.1f} ms  "
+            f"p95={percentile(times, 0.95):7.1f} ms  max={max(times):7.1f} ms"
+        )
     print("statuses:", dict(statuses))
     return 0
 

@@ -34,8 +34,13 @@ from govqa.errors import GovqaError
 from govqa.settings import PROJECT_ROOT, IndexSettings, Settings
 
 PATHS: dict[str, dict] = {
-    "old": {"embedding_runtime": "torch", "embed_pending_chunks": 0, "embed_tables": True, "embed_batch_size": 32,
-            "embed_threads": 0},  # torch's own default: a thread per core
+    "old": {
+        "embedding_runtime": "torch",
+        "embed_pending_chunks": 0,
+        "embed_tables": True,
+        "embed_batch_size": 32,
+        "embed_threads": 0,
+    },  # torch's own default: a thread per core
     "new": {},
     "new+tables": {"embed_tables": True},
 }
@@ -74,9 +79,14 @@ def _progress(embedder: TimedEmbedder, started: float, stop: threading.Event) ->
     while not stop.wait(_PROGRESS_EVERY_S):
         elapsed = time.perf_counter() - started
         cpu = cpu_seconds() - cpu_start
-        line = {"progress": True, "elapsed_s": round(elapsed, 1), "embedded": embedder.passages,
-                "embedded_per_s": round(embedder.passages / elapsed, 2), "cpu_s": round(cpu, 1),
-                "embedded_per_cpu_s": round(embedder.passages / max(cpu, 1e-9), 2)}  # fmt: skip
+        line = {
+            "progress": True,
+            "elapsed_s": round(elapsed, 1),
+            "embedded": embedder.passages,
+            "embedded_per_s": round(embedder.passages / elapsed, 2),
+            "cpu_s": round(cpu, 1),
+            "embedded_per_cpu_s": round(embedder.passages / max(cpu, 1e-9), 2),
+        }
         print(json.dumps(line), flush=True)
 
 
@@ -100,14 +110,23 @@ def ingest_scenario(path_name: str, paths: list[Path], data_dir: Path) -> tuple[
     ingestor.close()
     chunks = sum(r.chunks for r in summary.results)
     return {
-        "path": path_name, "files": len(summary.results), "reports": reports, "chunks": chunks,
-        "embedded": embedder.passages, "model_load_s": round(load_s, 1), "ingest_s": round(elapsed, 1),
-        "encode_s": round(embedder.seconds, 1), "chunks_per_s": round(chunks / elapsed, 2),
-        "embedded_per_s": round(embedder.passages / elapsed, 2), "reports_per_s": round(reports / elapsed, 3),
+        "path": path_name,
+        "files": len(summary.results),
+        "reports": reports,
+        "chunks": chunks,
+        "embedded": embedder.passages,
+        "model_load_s": round(load_s, 1),
+        "ingest_s": round(elapsed, 1),
+        "encode_s": round(embedder.seconds, 1),
+        "chunks_per_s": round(chunks / elapsed, 2),
+        "embedded_per_s": round(embedder.passages / elapsed, 2),
+        "reports_per_s": round(reports / elapsed, 3),
         "encoder_chunks_per_s": round(embedder.passages / max(embedder.seconds, 1e-9), 2),
-        "cpu_s": round(cpu, 1), "chunks_per_cpu_s": round(chunks / cpu, 2),
-        "text_pending_after": pending, "failed": [f"{r.path}: {r.reason}" for r in summary.failed],
-    }, settings  # fmt: skip
+        "cpu_s": round(cpu, 1),
+        "chunks_per_cpu_s": round(chunks / cpu, 2),
+        "text_pending_after": pending,
+        "failed": [f"{r.path}: {r.reason}" for r in summary.failed],
+    }, settings
 
 
 def gold_scores(settings: Settings) -> dict:
@@ -117,8 +136,12 @@ def gold_scores(settings: Settings) -> dict:
     out: dict = {}
     for path in GOLD_SETS:
         overall = evaluate(settings, [path], ["fused"], progress=False).runs[0].overall
-        out[path.stem] = {"n": overall.n, "answer": overall.answer, "recall_at_5": overall.recall_at_k,
-                          "n_recall": overall.n_recall}  # fmt: skip
+        out[path.stem] = {
+            "n": overall.n,
+            "answer": overall.answer,
+            "recall_at_5": overall.recall_at_k,
+            "n_recall": overall.n_recall,
+        }
     dense = evaluate(settings, GOLD_SETS, ["dense"], progress=False).runs[0].overall
     out["dense_recall_at_5"] = dense.recall_at_k
     return out
@@ -191,11 +214,16 @@ def encode_comparison(corpus: Path, sample: int) -> list[dict]:
             seconds, vectors = _timed(lambda onnx=onnx: onnx.passage_matrix(texts))
             cosine = np.sum(np.asarray(vectors) * reference, axis=1)
             query_cosine = np.sum(onnx.query_matrix(questions) * query_reference, axis=1)
-            rows.append({"encoder": f"onnx-int8 length-sorted, batch {batch}, {threads} threads",
-                         "s": round(seconds, 1), "passage_cos_mean": round(float(cosine.mean()), 4),
-                         "passage_cos_min": round(float(cosine.min()), 4),
-                         "query_cos_mean": round(float(query_cosine.mean()), 4),
-                         "query_cos_min": round(float(query_cosine.min()), 4)})  # fmt: skip
+            rows.append(
+                {
+                    "encoder": f"onnx-int8 length-sorted, batch {batch}, {threads} threads",
+                    "s": round(seconds, 1),
+                    "passage_cos_mean": round(float(cosine.mean()), 4),
+                    "passage_cos_min": round(float(cosine.min()), 4),
+                    "query_cos_mean": round(float(query_cosine.mean()), 4),
+                    "query_cos_min": round(float(query_cosine.min()), 4),
+                }
+            )
     for row in rows:
         row["passages_per_s"] = round(len(texts) / row["s"], 2)
         row["speedup_vs_old"] = round(old_s / row["s"], 2)
@@ -211,9 +239,12 @@ def _run_child(cmd: list[str], log) -> dict | None:
             if line.startswith("{"):
                 data = json.loads(line)
                 if data.get("progress"):
-                    print(f"    … {data['elapsed_s']} s: {data['embedded']} chunks embedded "
-                          f"({data['embedded_per_s']}/s; {data.get('embedded_per_cpu_s')} per CPU-second)",
-                          file=log, flush=True)  # fmt: skip
+                    print(
+                        f"    … {data['elapsed_s']} s: {data['embedded']} chunks embedded "
+                        f"({data['embedded_per_s']}/s; {data.get('embedded_per_cpu_s')} per CPU-second)",
+                        file=log,
+                        flush=True,
+                    )
                 else:
                     final = data
         errors = child.stderr.read() if child.stderr else ""
@@ -238,13 +269,23 @@ def table(results: list[dict]) -> str:
         ("chunks per CPU-second (fairer on a shared machine)", lambda r: str(r["chunks_per_cpu_s"])),
         ("encoder alone: chunks embedded/s", lambda r: str(r["encoder_chunks_per_s"])),
     ]
-    gold_rows = [
-        (f"{s.stem}: recall@5 fused (n)", lambda r, s=s.stem: f"{_pct(r['gold'][s]['recall_at_5'])} ({r['gold'][s]['n_recall']})")
-        for s in GOLD_SETS
-    ] + [
-        (f"{s.stem}: answer accuracy (n)", lambda r, s=s.stem: f"{_pct(r['gold'][s]['answer'])} ({r['gold'][s]['n']})")
-        for s in GOLD_SETS
-    ] + [("all gold: recall@5 dense alone", lambda r: _pct(r["gold"]["dense_recall_at_5"]))]
+    gold_rows = (
+        [
+            (
+                f"{s.stem}: recall@5 fused (n)",
+                lambda r, s=s.stem: f"{_pct(r['gold'][s]['recall_at_5'])} ({r['gold'][s]['n_recall']})",
+            )
+            for s in GOLD_SETS
+        ]
+        + [
+            (
+                f"{s.stem}: answer accuracy (n)",
+                lambda r, s=s.stem: f"{_pct(r['gold'][s]['answer'])} ({r['gold'][s]['n']})",
+            )
+            for s in GOLD_SETS
+        ]
+        + [("all gold: recall@5 dense alone", lambda r: _pct(r["gold"]["dense_recall_at_5"]))]
+    )
     head = [f"{r['scenario']} · {r['path']}" for r in results]
     lines = ["| metric | " + " | ".join(head) + " |", "|---" * (len(head) + 1) + "|"]
     for label, cell in rows + gold_rows:
@@ -264,8 +305,10 @@ def speedups(results: list[dict]) -> list[str]:
         by_path = {r["path"]: r for r in results if r["scenario"] == scenario}
         if "old" in by_path and "new" in by_path:
             old, new = by_path["old"], by_path["new"]
-            out.append(f"{scenario}: new/old chunks/s {new['chunks_per_s'] / old['chunks_per_s']:.2f}×, "
-                       f"reports/s {new['reports_per_s'] / old['reports_per_s']:.2f}×")  # fmt: skip
+            out.append(
+                f"{scenario}: new/old chunks/s {new['chunks_per_s'] / old['chunks_per_s']:.2f}×, "
+                f"reports/s {new['reports_per_s'] / old['reports_per_s']:.2f}×"
+            )
     return out
 
 
@@ -296,8 +339,19 @@ def main(argv: list[str] | None = None) -> int:
     results = []
     for scenario, path_name in plan:
         print(f"== {scenario} · {path_name}", file=log, flush=True)
-        cmd = [sys.executable, "-m", "eval.bench_encoding", "--scenario", scenario, "--path", path_name,
-               "--corpus", str(args.corpus), "--synthetic", str(args.synthetic)]  # fmt: skip
+        cmd = [
+            sys.executable,
+            "-m",
+            "eval.bench_encoding",
+            "--scenario",
+            scenario,
+            "--path",
+            path_name,
+            "--corpus",
+            str(args.corpus),
+            "--synthetic",
+            str(args.synthetic),
+        ]
         result = _run_child(cmd, log)
         if result:
             print("   ", json.dumps(result, ensure_ascii=False), file=log, flush=True)

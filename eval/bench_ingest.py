@@ -63,16 +63,23 @@ def run_scenario(paths: list[Path], data_dir: Path) -> dict:
     chunks = sum(r.chunks for r in first.results)
     size = _dir_bytes(data_dir)
     return {
-        "files": len(first.results), "counts": first.counts, "reports_stored": reports, "chunks": chunks,
-        "model_load_s": round(load_s, 1), "ingest_s": round(first.elapsed_s, 1),
+        "files": len(first.results),
+        "counts": first.counts,
+        "reports_stored": reports,
+        "chunks": chunks,
+        "model_load_s": round(load_s, 1),
+        "ingest_s": round(first.elapsed_s, 1),
         "embed_s": round(embedder.seconds, 1),
-        "reports_per_s": round(reports / first.elapsed_s, 2), "chunks_per_s": round(chunks / first.elapsed_s, 2),
+        "reports_per_s": round(reports / first.elapsed_s, 2),
+        "chunks_per_s": round(chunks / first.elapsed_s, 2),
         "chunks_per_s_embedding_only": round(chunks / max(embedder.seconds, 1e-9), 2),
-        "data_dir_mb": round(size / 2**20, 2), "kb_per_report": round(size / 1024 / max(reports, 1), 1),
-        "second_run_s": round(second.elapsed_s, 2), "second_run_unchanged": second.counts["unchanged"],
+        "data_dir_mb": round(size / 2**20, 2),
+        "kb_per_report": round(size / 1024 / max(reports, 1), 1),
+        "second_run_s": round(second.elapsed_s, 2),
+        "second_run_unchanged": second.counts["unchanged"],
         "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
         "failed": [f"{r.path}: {r.reason}" for r in first.failed],
-    }  # fmt: skip
+    }
 
 
 def _child(args: argparse.Namespace) -> None:
@@ -92,8 +99,10 @@ def _child(args: argparse.Namespace) -> None:
 
 def _print(name: str, r: dict) -> None:
     print(f"\n== {name}: {r['files']} files → {r['reports_stored']} reports, {r['chunks']} chunks  {r['counts']}")
-    print(f"  ingest      {r['ingest_s']} s  ({r['reports_per_s']} reports/s, {r['chunks_per_s']} chunks/s; "
-          f"embedding {r['embed_s']} s = {r['chunks_per_s_embedding_only']} chunks/s; model load {r['model_load_s']} s)")
+    print(
+        f"  ingest      {r['ingest_s']} s  ({r['reports_per_s']} reports/s, {r['chunks_per_s']} chunks/s; "
+        f"embedding {r['embed_s']} s = {r['chunks_per_s_embedding_only']} chunks/s; model load {r['model_load_s']} s)"
+    )
     print(f"  data dir    {r['data_dir_mb']} MB  ({r['kb_per_report']} KB per report)")
     print(f"  second run  {r['second_run_s']} s, {r['second_run_unchanged']} unchanged")
     print(f"  peak memory {r['peak_rss_mb']} MB (max RSS of the process)")
@@ -114,8 +123,19 @@ def main() -> None:
         return
     scenarios = [s for s, on in (("corpus", args.corpus.is_dir()), ("synthetic", args.synthetic > 0)) if on]
     for name in scenarios:
-        cmd = [sys.executable, "-m", "eval.bench_ingest", "--scenario", name, "--corpus", str(args.corpus),
-               "--synthetic", str(args.synthetic), "--formats", args.formats]  # fmt: skip
+        cmd = [
+            sys.executable,
+            "-m",
+            "eval.bench_ingest",
+            "--scenario",
+            name,
+            "--corpus",
+            str(args.corpus),
+            "--synthetic",
+            str(args.synthetic),
+            "--formats",
+            args.formats,
+        ]
         if args.keep:
             cmd += ["--keep", str(args.keep)]
         done = subprocess.run(cmd, capture_output=True, text=True, check=False)

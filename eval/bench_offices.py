@@ -56,8 +56,11 @@ def questions(count: int, n: int) -> list[tuple[str, str, Number]]:
         expected = department_report(i, YEAR).facts[KEY] or 0
         name = OfficeName.parse(org)
         # a short name the table gives to one organ only (审批局 fits two, 交通局 is also an organ of its own)
-        shorts = [f for f, official in name.organ_forms() if not official and organ_keys(f) == [organ]
-                  and f not in organ_table()]
+        shorts = [
+            f
+            for f, official in name.organ_forms()
+            if not official and organ_keys(f) == [organ] and f not in organ_table()
+        ]
         out.append(("full", f"{org}{YEAR}年{QUESTION}", expected))
         out.append(("county+organ", f"{county[3:]}{organ}{YEAR}年{QUESTION}", expected))
         if shorts:
@@ -97,8 +100,10 @@ def report(bot, asked: list[tuple[str, str, Number]], verbose: bool = True) -> N
     for form, ms in times.items():
         ordered = sorted(ms)
         p95 = ordered[min(len(ordered) - 1, int(0.95 * (len(ordered) - 1)))]
-        print(f"{form:14s} n={len(ms):4d} right={right[form]:4d}  p50={statistics.median(ms):6.1f} ms  "
-              f"p95={p95:6.1f} ms  max={max(ms):6.1f} ms")
+        print(
+            f"{form:14s} n={len(ms):4d} right={right[form]:4d}  p50={statistics.median(ms):6.1f} ms  "
+            f"p95={p95:6.1f} ms  max={max(ms):6.1f} ms"
+        )
 
 
 if __name__ == "__main__":

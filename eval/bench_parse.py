@@ -16,7 +16,6 @@ from parsers.formats import is_supported
 from parsers.report import ReportParser
 
 
-
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("folder", nargs="?", type=Path, default=PROJECT_ROOT.parent / "shared" / "corpus")
@@ -40,8 +39,10 @@ def main() -> None:
     print(f"parsed {n} files in {elapsed:.2f}s: {n / elapsed:.1f} reports/s ({len(files)} files x {args.repeat})")
     templated = [r for r in reports if r.template in ("v2019", "v2021")]
     clean = [r for r in templated if _t3_complete(r) and all(c.ok for c in r.checks if c.rule.startswith("T3"))]
-    print(f"v2019/v2021 reports: {len(templated)}; T3 fully parsed and consistent: {len(clean)} "
-          f"({100 * len(clean) / max(1, len(templated)):.0f}%)")
+    print(
+        f"v2019/v2021 reports: {len(templated)}; T3 fully parsed and consistent: {len(clean)} "
+        f"({100 * len(clean) / max(1, len(templated)):.0f}%)"
+    )
     for r in templated:
         if r not in clean:
             print(f"  not clean: {Path(r.source).name}: " + "; ".join(c.detail for c in r.checks if c.ok is not True))

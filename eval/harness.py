@@ -8,7 +8,7 @@ one fact store and one section index (one embedding model in memory) and differ 
 import logging
 import time
 from collections.abc import Iterable, Sequence
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Literal, TypeGuard
 
@@ -113,7 +113,8 @@ class Thresholds(BaseModel):
     categories: dict[str, dict[Metric, float]]
     facets: dict[str, dict[Metric, float]] = Field(default_factory=dict)
     max_confidently_wrong: dict[str, int] = Field(
-        default_factory=dict, description="Per set (file stem, e.g. derived): the most confidently wrong answers.")
+        default_factory=dict, description="Per set (file stem, e.g. derived): the most confidently wrong answers."
+    )
 
 
 def load_thresholds(path: Path = DEFAULT_THRESHOLDS) -> Thresholds:
@@ -191,14 +192,15 @@ def category_score(category: str, scores: list[ItemScore]) -> CategoryScore:
     recalls = [s.recall_at_k for s in scores if s.recall_at_k is not None]
     opens = [s.open_recall_at_k for s in scores if s.open_recall_at_k is not None]
     return CategoryScore(
-        category=category, n=n,
+        category=category,
+        n=n,
         answer=_share(sum(s.answer_correct for s in scores), n),
         answer_citation=_share(sum(s.answer_citation_correct for s in scores), n),
         route=_share(sum(s.route_correct for s in scores), n),
         recall_at_k=_share(sum(recalls), len(recalls)) if recalls else None,
         open_recall_at_k=_share(sum(opens), len(opens)) if opens else None,
         n_recall=len(recalls),
-    )  # fmt: skip
+    )
 
 
 def aggregate(scores: list[ItemScore]) -> tuple[list[CategoryScore], CategoryScore]:
@@ -269,9 +271,16 @@ class EvalHarness:
         for score in scores:
             name = (sets or {}).get(score.id, "all")
             by_set[name] = by_set.get(name, 0) + score.confidently_wrong
-        return RunResult(config=config, items=scores, categories=categories, overall=overall,
-                         facets=facet_scores(scores), confidently_wrong=by_set,
-                         latency=route_latencies(scores), elapsed_s=time.perf_counter() - started)
+        return RunResult(
+            config=config,
+            items=scores,
+            categories=categories,
+            overall=overall,
+            facets=facet_scores(scores),
+            confidently_wrong=by_set,
+            latency=route_latencies(scores),
+            elapsed_s=time.perf_counter() - started,
+        )
 
     @staticmethod
     def _ask(qa: QuestionAnswerer, question: str) -> tuple[Answer, float]:
@@ -284,8 +293,9 @@ class EvalHarness:
             answer = Answer(question=question, status="error", route="error", answer=f"{type(exc).__name__}: {exc}")
         return answer, (time.perf_counter() - started) * 1000
 
-    def _retrieve(self, item: GoldItem, answer: Answer,
-                  mode: RetrievalMode) -> tuple[list[Chunk] | None, list[Chunk] | None]:
+    def _retrieve(
+        self, item: GoldItem, answer: Answer, mode: RetrievalMode
+    ) -> tuple[list[Chunk] | None, list[Chunk] | None]:
         """For narrative questions: the top-k chunks with the bot's office/year filters, and without any."""
         if not item.wants_retrieval_recall:
             return None, None
@@ -300,8 +310,10 @@ class EvalHarness:
 def check_thresholds(run: RunResult, thresholds: Thresholds) -> list[ThresholdMiss]:
     """Every (category, metric) of the run below its threshold; categories absent from the run are skipped."""
     misses = []
-    for scored, floors_by_name, prefix in ((run.categories, thresholds.categories, ""),
-                                           (run.facets, thresholds.facets, "facet ")):
+    for scored, floors_by_name, prefix in (
+        (run.categories, thresholds.categories, ""),
+        (run.facets, thresholds.facets, "facet "),
+    ):
         measured = {c.category: c for c in scored}
         for name, floors in floors_by_name.items():
             if name not in measured:
@@ -309,13 +321,27 @@ def check_thresholds(run: RunResult, thresholds: Thresholds) -> list[ThresholdMi
             for metric, floor in floors.items():
                 value = measured[name].metric(metric)
                 if value is None or value < floor - 1e-9:
-                    misses.append(ThresholdMiss(config=run.config.name, category=prefix + name, metric=metric,
-                                                measured=value, threshold=floor))
+                    misses.append(
+                        ThresholdMiss(
+                            config=run.config.name,
+                            category=prefix + name,
+                            metric=metric,
+                            measured=value,
+                            threshold=floor,
+                        )
+                    )
     for name, most in thresholds.max_confidently_wrong.items():
         found = run.confidently_wrong.get(name)
         if found is not None and found > most:
-            misses.append(ThresholdMiss(config=run.config.name, category=f"set {name}", metric="confidently_wrong",
-                                        measured=found, threshold=most))
+            misses.append(
+                ThresholdMiss(
+                    config=run.config.name,
+                    category=f"set {name}",
+                    metric="confidently_wrong",
+                    measured=found,
+                    threshold=most,
+                )
+            )
     return misses
 
 
@@ -324,8 +350,13 @@ def checked_run(runs: list[RunResult], settings: Settings) -> RunResult:
     return next((r for r in runs if r.config.name == settings.index.retrieval), runs[0])
 
 
-def evaluate(settings: Settings, sets: list[Path], config_names: list[str] | None = None,
-             thresholds: Thresholds | None = None, progress: bool = True) -> EvalReport:  # fmt: skip
+def evaluate(
+    settings: Settings,
+    sets: list[Path],
+    config_names: list[str] | None = None,
+    thresholds: Thresholds | None = None,
+    progress: bool = True,
+) -> EvalReport:
     """Load the sets, run every configuration, and check the thresholds (when given) on the checked run."""
     loaded = [(path, load_set(path)) for path in sets]
     items = [item for _, set_items in loaded for item in set_items]
@@ -336,8 +367,12 @@ def evaluate(settings: Settings, sets: list[Path], config_names: list[str] | Non
         runs = [harness.run(items, config, set_of) for config in configs]
     finally:
         harness.close()
-    report = EvalReport(created=datetime.now(timezone.utc).isoformat(timespec="seconds"),
-                        sets=[str(p) for p in sets], data_dir=str(settings.data_dir), runs=runs)
+    report = EvalReport(
+        created=datetime.now(UTC).isoformat(timespec="seconds"),
+        sets=[str(p) for p in sets],
+        data_dir=str(settings.data_dir),
+        runs=runs,
+    )
     if thresholds is not None:
         checked = checked_run(runs, settings)
         report.checked_config = checked.config.name
@@ -370,7 +405,7 @@ def summary_table(runs: list[RunResult], metrics: Iterable[str] = SUMMARY_METRIC
     metrics = list(metrics)
     headers = ["category", "n"] + [
         f"{METRIC_LABELS[m]} ({r.config.name})" if several else METRIC_LABELS[m] for m in metrics for r in runs
-    ]  # fmt: skip
+    ]
     rows = []
     for i, first in enumerate(runs[0].categories + [runs[0].overall]):
         per_run = [(r.categories + [r.overall])[i] for r in runs]
@@ -379,8 +414,9 @@ def summary_table(runs: list[RunResult], metrics: Iterable[str] = SUMMARY_METRIC
 
 
 def latency_table(runs: list[RunResult]) -> str:
-    rows = [[r.config.name, lat.route, lat.n, f"{lat.p50_ms:.0f}", f"{lat.p95_ms:.0f}"]
-            for r in runs for lat in r.latency]  # fmt: skip
+    rows = [
+        [r.config.name, lat.route, lat.n, f"{lat.p50_ms:.0f}", f"{lat.p95_ms:.0f}"] for r in runs for lat in r.latency
+    ]
     return markdown_table(["config", "route", "n", "p50 ms", "p95 ms"], rows)
 
 
@@ -397,16 +433,30 @@ def failure_table(run: RunResult, limit: int | None = None) -> str:
 
 def markdown_report(report: EvalReport) -> str:
     parts = [
-        "# govqa evaluation", "",
-        f"- created: {report.created}", f"- sets: {', '.join(report.sets)}", f"- data dir: {report.data_dir}",
-        "- configurations: " + "; ".join(
+        "# govqa evaluation",
+        "",
+        f"- created: {report.created}",
+        f"- sets: {', '.join(report.sets)}",
+        f"- data dir: {report.data_dir}",
+        "- configurations: "
+        + "; ".join(
             f"{r.config.name} (retrieval={r.config.retrieval}, llm={r.config.llm_model or 'none'}, "
-            f"{len(r.items)} questions in {r.elapsed_s:.0f} s)" for r in report.runs),
-        "", "## Scores by category", "", summary_table(report.runs), "",
+            f"{len(r.items)} questions in {r.elapsed_s:.0f} s)"
+            for r in report.runs
+        ),
+        "",
+        "## Scores by category",
+        "",
+        summary_table(report.runs),
+        "",
         f"recall@{RECALL_K}: a top-{RECALL_K} chunk (searched with the bot's office/year filters) is from the gold "
         "report and section; open recall: the same search without filters. Both only for narrative questions.",
-        "", "## Latency by route", "", latency_table(report.runs), "",
-    ]  # fmt: skip
+        "",
+        "## Latency by route",
+        "",
+        latency_table(report.runs),
+        "",
+    ]
     parts += facet_section(report.runs)
     if report.checked_config is not None:
         parts += [f"## Thresholds (checked on {report.checked_config})", ""]
@@ -422,12 +472,17 @@ def facet_section(runs: list[RunResult]) -> list[str]:
     """Accuracy per facet (the operation of a derived question …) and confidently wrong answers per set."""
     parts = []
     if any(r.facets for r in runs):
-        rows = [[f.category, f.n, _pct(f.answer), _pct(f.answer_citation), r.config.name]
-                for r in runs for f in r.facets]  # fmt: skip
+        rows = [
+            [f.category, f.n, _pct(f.answer), _pct(f.answer_citation), r.config.name] for r in runs for f in r.facets
+        ]
         parts += ["## Scores by facet", "", markdown_table(["facet", "n", "answer", "answer+cite", "config"], rows), ""]
     rows = [[name, count, r.config.name] for r in runs for name, count in r.confidently_wrong.items()]
-    parts += ["## Confidently wrong answers (answered with a wrong value, or where not_found was due)", "",
-              markdown_table(["set", "confidently wrong", "config"], rows), ""]
+    parts += [
+        "## Confidently wrong answers (answered with a wrong value, or where not_found was due)",
+        "",
+        markdown_table(["set", "confidently wrong", "config"], rows),
+        "",
+    ]
     return parts
 
 
@@ -452,5 +507,6 @@ def console_summary(report: EvalReport, worst: int = 10) -> str:
     if report.checked_config is not None:
         parts.append("")
         parts += [f"BELOW THRESHOLD ({report.checked_config}) {m}" for m in report.threshold_misses] or [
-            f"every category meets its threshold ({report.checked_config})"]
+            f"every category meets its threshold ({report.checked_config})"
+        ]
     return "\n".join(parts)

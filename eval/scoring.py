@@ -91,7 +91,10 @@ class GoldSource(BaseModel):
         orgs = self.org if isinstance(self.org, list) else [self.org] * n
         years = self.year if isinstance(self.year, list) else [self.year] * n
         keys: Sequence[str | None] = self.keys or [self.key] * n
-        return [CitationTarget(org=o, year=y, key=k, section=self.section) for o, y, k in zip(orgs, years, keys)]
+        return [
+            CitationTarget(org=o, year=y, key=k, section=self.section)
+            for o, y, k in zip(orgs, years, keys, strict=False)
+        ]
 
     @property
     def names_citation(self) -> bool:
@@ -113,8 +116,11 @@ class GoldItem(BaseModel):
     source: GoldSource
     route: Literal["sql", "retrieval", "any"]
     note: str | None = None
-    facet: str | None = Field(None, description="A finer label than the category: the operation of a derived "
-                                                "question (share, change_pct …) or a naming form of an office.")
+    facet: str | None = Field(
+        None,
+        description="A finer label than the category: the operation of a derived "
+        "question (share, change_pct …) or a naming form of an office.",
+    )
 
     @property
     def wants_retrieval_recall(self) -> bool:
@@ -139,7 +145,9 @@ class ItemScore(BaseModel):
     open_recall_at_k: bool | None = Field(None, description="The same without filters: the question text alone.")
     latency_ms: float
     facet: str | None = None
-    confidently_wrong: bool = Field(False, description="Answered with a wrong value, or answered where not_found was due.")
+    confidently_wrong: bool = Field(
+        False, description="Answered with a wrong value, or answered where not_found was due."
+    )
     reasons: list[str] = Field(default_factory=list, description="Why a part scored wrong.")
     notes: list[str] = Field(default_factory=list, description="Observations that do not change the score.")
 
@@ -159,8 +167,8 @@ def office_core(org: str) -> str:
     """The office name without leading province/city names, kept only while a place name still follows:
     洛阳市洛龙区行政审批和政务信息管理局 → 洛龙区行政审批和政务信息管理局, but 淮安市人民政府 stays whole."""
     name = re.sub(r"\s+", "", unicodedata.normalize("NFKC", org))
-    while (m := _PLACE_PREFIX.match(name)) and _PLACE_START.match(name[m.end():]):
-        name = name[m.end():]
+    while (m := _PLACE_PREFIX.match(name)) and _PLACE_START.match(name[m.end() :]):
+        name = name[m.end() :]
     return name
 
 
@@ -233,8 +241,9 @@ def answer_reasons(gold: Gold, answer: Answer) -> tuple[list[str], list[str]]:
         return [], []
     if isinstance(gold, NumbersGold):
         series = [v for _, v in answer.series if v is not None]
-        if in_order(gold.values, series, gold.tolerance) or in_order(gold.values, numbers_in(answer.answer),
-                                                                      gold.tolerance):
+        if in_order(gold.values, series, gold.tolerance) or in_order(
+            gold.values, numbers_in(answer.answer), gold.tolerance
+        ):
             return [], []
         return [f"values {', '.join(map(_fmt, gold.values))} not all found in order"], []
     found = [p for p in gold.phrases if has_phrase(answer.answer, p)]
@@ -250,9 +259,10 @@ def _status_reasons(gold: StatusGold, answer: Answer) -> tuple[list[str], list[s
     missing = [c for c in gold.candidates if not office_named(answer.answer, c)]
     reasons = [f"candidate not listed: {c}" for c in missing]
     notes = [
-        f"value of {org} not shown: {_fmt(v)}" for org, v in gold.candidate_values.items()
+        f"value of {org} not shown: {_fmt(v)}"
+        for org, v in gold.candidate_values.items()
         if not isinstance(v, str) and not has_phrase(answer.answer, _fmt(v))
-    ]  # fmt: skip
+    ]
     return reasons, notes
 
 
@@ -261,8 +271,9 @@ def confidently_wrong(gold: Gold, answer: Answer, correct: bool) -> bool:
     value), or any answer where the reports hold nothing (not_found was due)."""
     if isinstance(gold, StatusGold):
         return gold.status == "not_found" and answer.status == "answered"
-    return answer.status == "answered" and answer.value is not None and not correct and not isinstance(
-        gold, PhrasesGold)
+    return (
+        answer.status == "answered" and answer.value is not None and not correct and not isinstance(gold, PhrasesGold)
+    )
 
 
 def cites(citation: Citation, target: CitationTarget) -> tuple[bool, str | None]:
@@ -300,15 +311,22 @@ def route_correct(gold_route: str, route: str) -> bool:
 def retrieval_hit(chunks: list[Chunk], source: GoldSource, k: int) -> bool:
     """Whether one of the first k chunks comes from a gold report's gold section (or a sub-section of it)."""
     return any(
-        same_office(c.org, t.org) and (t.year is None or c.year == t.year)
+        same_office(c.org, t.org)
+        and (t.year is None or c.year == t.year)
         and t.section in (c.section_number, c.section_parent)
-        for c in chunks[:k] for t in source.targets()
-    )  # fmt: skip
+        for c in chunks[:k]
+        for t in source.targets()
+    )
 
 
-def score_item(item: GoldItem, answer: Answer | dict, latency_ms: float | None = None,
-               retrieved: list[Chunk] | None = None, open_retrieved: list[Chunk] | None = None,
-               k: int = 5) -> ItemScore:  # fmt: skip
+def score_item(
+    item: GoldItem,
+    answer: Answer | dict,
+    latency_ms: float | None = None,
+    retrieved: list[Chunk] | None = None,
+    open_retrieved: list[Chunk] | None = None,
+    k: int = 5,
+) -> ItemScore:
     """Score one answer (an Answer or its contract JSON). `retrieved`/`open_retrieved` are the harness's
     SectionIndex.search results with and without the bot's filters; recall is scored only when given."""
     if isinstance(answer, dict):
@@ -319,16 +337,27 @@ def score_item(item: GoldItem, answer: Answer | dict, latency_ms: float | None =
     reasons = wrong + cite_wrong + ([] if routed else [f"route {answer.route}, expected {item.route}"])
     wants_recall = item.wants_retrieval_recall
     return ItemScore(
-        facet=item.facet, confidently_wrong=confidently_wrong(item.gold, answer, not wrong),
-        id=item.id, category=item.category, question=item.question, lang=item.lang,
-        expected=expected_text(item), got=got_text(answer), status=answer.status, route=answer.route,
-        answer_correct=not wrong, citation_correct=cited_ok, route_correct=routed,
+        facet=item.facet,
+        confidently_wrong=confidently_wrong(item.gold, answer, not wrong),
+        id=item.id,
+        category=item.category,
+        question=item.question,
+        lang=item.lang,
+        expected=expected_text(item),
+        got=got_text(answer),
+        status=answer.status,
+        route=answer.route,
+        answer_correct=not wrong,
+        citation_correct=cited_ok,
+        route_correct=routed,
         recall_at_k=retrieval_hit(retrieved, item.source, k) if wants_recall and retrieved is not None else None,
-        open_recall_at_k=(retrieval_hit(open_retrieved, item.source, k)
-                          if wants_recall and open_retrieved is not None else None),
+        open_recall_at_k=(
+            retrieval_hit(open_retrieved, item.source, k) if wants_recall and open_retrieved is not None else None
+        ),
         latency_ms=answer.elapsed_ms if latency_ms is None else latency_ms,
-        reasons=reasons, notes=notes + cite_notes,
-    )  # fmt: skip
+        reasons=reasons,
+        notes=notes + cite_notes,
+    )
 
 
 # ---------------------------------------------------------------------------------------------- one-line texts
@@ -363,8 +392,10 @@ def got_text(answer: Answer, width: int = 160) -> str:
     body = re.sub(r"\s+", " ", answer.answer).strip()
     body = body if len(body) <= width else body[: width - 1] + "…"
     cited = "; ".join(
-        " ".join(str(p) for p in (c.org, c.year, c.key or section_number(c.section) and f"§{section_number(c.section)}") if p)
+        " ".join(
+            str(p) for p in (c.org, c.year, c.key or section_number(c.section) and f"§{section_number(c.section)}") if p
+        )
         for c in answer.citations[:3]
-    )  # fmt: skip
+    )
     value = f" value={_fmt(answer.value)}" if answer.value is not None else ""
     return f"{answer.status}{value} [{answer.route}] {body}" + (f" — cited {cited}" if cited else "")

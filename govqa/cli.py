@@ -33,8 +33,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("question", nargs="?")
     _data_dir_arg(p)
     p.add_argument("--json", action="store_true", help="print the answer as one JSON object")
-    p.add_argument("--jsonl", action="store_true",
-                   help="read questions (or {\"conversation\": ID, \"question\": ...} lines) from stdin, write JSON Lines")
+    p.add_argument(
+        "--jsonl",
+        action="store_true",
+        help='read questions (or {"conversation": ID, "question": ...} lines) from stdin, write JSON Lines',
+    )
     p.add_argument("--db-url", help="SQLAlchemy URL of the fact store")
     p.add_argument("--chroma-url", help="http://host:port of a Chroma server")
 

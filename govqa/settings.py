@@ -67,9 +67,12 @@ class IndexSettings(BaseModel):
     max_chunk_chars: int = Field(
         700, description="Sections longer than this are split further (the model reads 512 tokens, ~0.6 per CJK char)."
     )
-    retrieval: Literal["dense", "lexical", "fused"] = Field("fused", description="Retriever used by the bot: dense, lexical or fused.")
+    retrieval: Literal["dense", "lexical", "fused"] = Field(
+        "fused", description="Retriever used by the bot: dense, lexical or fused."
+    )
     lexical_cache: bool = Field(
-        True, description="Keep BM25 tokens in bm25-tokens-<collection>.npz in the data dir, so that a restart "
+        True,
+        description="Keep BM25 tokens in bm25-tokens-<collection>.npz in the data dir, so that a restart "
         "re-tokenizes only reports ingested since (about a minute saved per 10,000 reports).",
     )
 

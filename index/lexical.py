@@ -29,9 +29,10 @@ _CACHE_FORMAT = 1
 def tokenize(text: str) -> list[str]:
     """Lower-cased jieba search-mode tokens without punctuation or stop words (English words pass through)."""
     return [
-        t for t in (w.strip().lower() for w in jieba.lcut_for_search(text))
+        t
+        for t in (w.strip().lower() for w in jieba.lcut_for_search(text))
         if t and not _NOT_A_TOKEN.match(t) and t not in _STOPWORDS
-    ]  # fmt: skip
+    ]
 
 
 @dataclass
@@ -76,8 +77,10 @@ class TokenCache:
             ends = np.cumsum(lengths)
             chunk = 0
             for rid, generation, org, year, chunk_ids in meta["reports"]:
-                parts = [array("i", tokens[ends[i] - lengths[i]:ends[i]].tobytes())
-                         for i in range(chunk, chunk + len(chunk_ids))]
+                parts = [
+                    array("i", tokens[ends[i] - lengths[i] : ends[i]].tobytes())
+                    for i in range(chunk, chunk + len(chunk_ids))
+                ]
                 self.reports[rid] = ReportTokens(generation, org, year, chunk_ids, parts)
                 chunk += len(chunk_ids)
             self.vocab = {token: i for i, token in enumerate(meta["vocab"])}
@@ -96,8 +99,12 @@ class TokenCache:
         partial = self.path.with_name(f".{self.path.name}.{os.getpid()}.tmp")
         try:
             with open(partial, "wb") as out:
-                np.savez(out, meta=np.frombuffer(meta.encode("utf-8"), dtype=np.uint8),
-                         lengths=np.array([len(t) for t in parts], dtype=np.int64), tokens=tokens)
+                np.savez(
+                    out,
+                    meta=np.frombuffer(meta.encode("utf-8"), dtype=np.uint8),
+                    lengths=np.array([len(t) for t in parts], dtype=np.int64),
+                    tokens=tokens,
+                )
             os.replace(partial, self.path)
         except OSError as exc:
             log.warning("could not save the BM25 token cache %s: %s", self.path, exc)
@@ -113,7 +120,9 @@ class LexicalIndex:
 
     def __init__(self, reports: dict[str, ReportTokens], live: dict[str, str], vocab: dict[str, int]):
         self.live = live
-        ordered = sorted((cid, t, r.org, r.year) for r in reports.values() for cid, t in zip(r.chunk_ids, r.tokens))
+        ordered = sorted(
+            (cid, t, r.org, r.year) for r in reports.values() for cid, t in zip(r.chunk_ids, r.tokens, strict=False)
+        )
         self.chunk_ids = [cid for cid, _, _, _ in ordered]
         self.by_org: dict[str, list[int]] = {}
         for i, (_, _, org, _) in enumerate(ordered):

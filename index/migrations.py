@@ -15,22 +15,37 @@ from govqa.errors import StoreError
 
 # T3 rows as of the first schema, spelt out so that migration 1 stays frozen if the template grows.
 _T3_ROWS_V1 = (
-    "new_requests", "carried_over", "granted", "partially_granted",
-    "denied_state_secret", "denied_prohibited_by_law", "denied_security_stability",
-    "denied_third_party_rights", "denied_internal_affairs", "denied_process_info",
-    "denied_enforcement_file", "denied_admin_query",
-    "unable_not_held", "unable_needs_creation", "unable_unclear",
-    "rejected_petition", "rejected_duplicate", "rejected_publication", "rejected_excessive",
+    "new_requests",
+    "carried_over",
+    "granted",
+    "partially_granted",
+    "denied_state_secret",
+    "denied_prohibited_by_law",
+    "denied_security_stability",
+    "denied_third_party_rights",
+    "denied_internal_affairs",
+    "denied_process_info",
+    "denied_enforcement_file",
+    "denied_admin_query",
+    "unable_not_held",
+    "unable_needs_creation",
+    "unable_unclear",
+    "rejected_petition",
+    "rejected_duplicate",
+    "rejected_publication",
+    "rejected_excessive",
     "rejected_confirmation",
-    "other_no_correction", "other_no_fee", "other_other", "other_total",
-    "processed_total", "carried_forward",
-)  # fmt: skip
+    "other_no_correction",
+    "other_no_fee",
+    "other_other",
+    "other_total",
+    "processed_total",
+    "carried_forward",
+)
 
 
 def _t3_totals_view() -> str:
-    columns = ",\n  ".join(
-        f"MAX(CASE WHEN f.\"row\" = '{row}' THEN f.value END) AS {row}" for row in _T3_ROWS_V1
-    )
+    columns = ",\n  ".join(f"MAX(CASE WHEN f.\"row\" = '{row}' THEN f.value END) AS {row}" for row in _T3_ROWS_V1)
     groups = {
         "denied": "denied_%",
         "unable": "unable_%",
@@ -144,8 +159,11 @@ _V4 = [
 MIGRATIONS: list[tuple[int, str, list[str]]] = [
     (1, "reports, sources, facts, offices; fact_values and report_t3_totals views", _V1),
     (2, "store_version: a counter bumped by every write transaction", _V2),
-    (3, "facts.unit and facts.printed_unit (the unit of money cells, as stored and as printed), in fact_values too",
-     _V3),
+    (
+        3,
+        "facts.unit and facts.printed_unit (the unit of money cells, as stored and as printed), in fact_values too",
+        _V3,
+    ),
     (4, "reports.text_generation: which generation's passages are in the section index", _V4),
 ]
 

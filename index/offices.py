@@ -6,7 +6,6 @@
 the region's own government only — the bare region name, which a question naming just the region means.
 """
 
-
 from pypinyin import lazy_pinyin
 
 from index.models import OfficeRecord
@@ -58,7 +57,6 @@ _BODY_ENGLISH = {
     "管委会办公室": ["administrative committee office"],
     "管理委员会办公室": ["administrative committee office"],
 }
-
 
 
 def split_office_name(org: str) -> tuple[list[str], str]:

@@ -82,9 +82,12 @@ def _export(model_dir: Path, path: Path) -> None:
     from transformers import AutoModel
 
     bert = AutoModel.from_pretrained(
-        str(model_dir), local_files_only=True, attn_implementation="eager", add_pooling_layer=False,
+        str(model_dir),
+        local_files_only=True,
+        attn_implementation="eager",
+        add_pooling_layer=False,
         dtype=torch.float32,
-    )  # fmt: skip
+    )
     bert.eval()
 
     class KeywordBert(torch.nn.Module):
@@ -101,10 +104,15 @@ def _export(model_dir: Path, path: Path) -> None:
     with torch.no_grad(), warnings.catch_warnings():
         warnings.simplefilter("ignore")
         torch.onnx.export(
-            KeywordBert(bert), (ids, mask), str(path), input_names=["input_ids", "attention_mask"],
-            output_names=["token_embeddings"], opset_version=_OPSET, dynamo=False,
+            KeywordBert(bert),
+            (ids, mask),
+            str(path),
+            input_names=["input_ids", "attention_mask"],
+            output_names=["token_embeddings"],
+            opset_version=_OPSET,
+            dynamo=False,
             dynamic_axes={"input_ids": axes, "attention_mask": axes, "token_embeddings": axes},
-        )  # fmt: skip
+        )
 
 
 def _optimize_and_quantize(model_dir: Path, exported: Path, target: Path) -> None:
@@ -115,15 +123,22 @@ def _optimize_and_quantize(model_dir: Path, exported: Path, target: Path) -> Non
     config = json.loads((model_dir / "config.json").read_text(encoding="utf-8"))
     optimized = exported.with_name("optimized.onnx")
     fused = optimize_model(
-        str(exported), model_type="bert", num_heads=config["num_attention_heads"],
-        hidden_size=config["hidden_size"], opt_level=0, use_gpu=False,
-    )  # fmt: skip
+        str(exported),
+        model_type="bert",
+        num_heads=config["num_attention_heads"],
+        hidden_size=config["hidden_size"],
+        opt_level=0,
+        use_gpu=False,
+    )
     fused.save_model_to_file(str(optimized))
     # Fused nodes (com.microsoft domain) carry no inferred types; their weights are float32.
     quantize_dynamic(
-        str(optimized), str(target), weight_type=QuantType.QInt8, per_channel=True,
+        str(optimized),
+        str(target),
+        weight_type=QuantType.QInt8,
+        per_channel=True,
         extra_options={"DefaultTensorType": TensorProto.FLOAT},
-    )  # fmt: skip
+    )
 
 
 def build_onnx_model(model_dir: Path) -> Path:
@@ -140,9 +155,12 @@ def build_onnx_model(model_dir: Path) -> Path:
             (work / leftover).unlink(missing_ok=True)
         shutil.copy2(model_dir / "tokenizer.json", work / "tokenizer.json")
         record = {
-            "format": ONNX_BUILD_FORMAT, "source": model_dir.name, "source_sha256": _source_record(model_dir),
-            "onnx_sha256": file_sha256(work / ONNX_FILE), "max_tokens": _max_tokens(model_dir),
-        }  # fmt: skip
+            "format": ONNX_BUILD_FORMAT,
+            "source": model_dir.name,
+            "source_sha256": _source_record(model_dir),
+            "onnx_sha256": file_sha256(work / ONNX_FILE),
+            "max_tokens": _max_tokens(model_dir),
+        }
         (work / BUILD_RECORD).write_text(json.dumps(record, indent=2) + "\n", encoding="utf-8")
         for path in [work, *work.rglob("*")]:
             path.chmod(0o755 if path.is_dir() else 0o644)

@@ -72,10 +72,17 @@ def _unembedded_vector(chunk_id: str, dimension: int) -> list[float]:
 
 def _metadata(chunk: Chunk, generation: str) -> dict:
     meta = {
-        "chunk_id": chunk.chunk_id, "report_id": chunk.report_id, "generation": generation, "org": chunk.org,
-        "title": chunk.title, "section_number": chunk.section_number, "section_heading": chunk.section_heading,
-        "kind": chunk.kind, "span_start": chunk.span[0], "span_end": chunk.span[1],
-    }  # fmt: skip
+        "chunk_id": chunk.chunk_id,
+        "report_id": chunk.report_id,
+        "generation": generation,
+        "org": chunk.org,
+        "title": chunk.title,
+        "section_number": chunk.section_number,
+        "section_heading": chunk.section_heading,
+        "kind": chunk.kind,
+        "span_start": chunk.span[0],
+        "span_end": chunk.span[1],
+    }
     # Chroma refuses None values: an unknown year or a top-level section simply has no such key.
     if chunk.year is not None:
         meta["year"] = chunk.year
@@ -86,18 +93,26 @@ def _metadata(chunk: Chunk, generation: str) -> dict:
 
 def _chunk(document: str, meta: dict) -> Chunk:
     return Chunk(
-        chunk_id=meta["chunk_id"], report_id=meta["report_id"], org=meta["org"], year=meta.get("year"),
-        title=meta["title"], section_number=meta["section_number"], section_heading=meta["section_heading"],
-        section_parent=meta.get("section_parent"), kind=meta["kind"], text=document,
+        chunk_id=meta["chunk_id"],
+        report_id=meta["report_id"],
+        org=meta["org"],
+        year=meta.get("year"),
+        title=meta["title"],
+        section_number=meta["section_number"],
+        section_heading=meta["section_heading"],
+        section_parent=meta.get("section_parent"),
+        kind=meta["kind"],
+        text=document,
         span=(meta["span_start"], meta["span_end"]),
-    )  # fmt: skip
+    )
 
 
 class SectionIndex:
     """Search report passages by meaning (e5 in Chroma), by words (BM25) or both fused."""
 
-    def __init__(self, settings: Settings, embedder: "Embedder", facts: FactStore | None = None,
-                 show_progress: bool = False):  # fmt: skip
+    def __init__(
+        self, settings: Settings, embedder: "Embedder", facts: FactStore | None = None, show_progress: bool = False
+    ):
         self.settings = settings
         self.embedder = embedder
         self.show_progress = show_progress
@@ -157,8 +172,14 @@ class SectionIndex:
     def _embeds(self, chunk: Chunk) -> bool:
         return chunk.kind == "narrative" or self.settings.index.embed_tables
 
-    def write_chunks(self, report_id: str, chunks: list[Chunk], vectors: list[list[float]], generation: str,
-                     source: str | None = None) -> None:  # fmt: skip
+    def write_chunks(
+        self,
+        report_id: str,
+        chunks: list[Chunk],
+        vectors: list[list[float]],
+        generation: str,
+        source: str | None = None,
+    ) -> None:
         """Upsert one report's chunks with their vectors under ``generation``."""
         step = self.client.get_max_batch_size()
         try:
@@ -189,9 +210,10 @@ class SectionIndex:
         """Delete chunks whose report or generation is not the live one in the fact store; returns how many."""
         live = self.facts.generations()
         stale = [
-            chunk_id for chunk_id, meta in self._all(include=["metadatas"])
+            chunk_id
+            for chunk_id, meta in self._all(include=["metadatas"])
             if live.get(meta.get("report_id")) != meta.get("generation")
-        ]  # fmt: skip
+        ]
         for i in range(0, len(stale), _PAGE):
             self._delete(ids=stale[i : i + _PAGE])
         return len(stale)
@@ -222,7 +244,7 @@ class SectionIndex:
         while True:
             got = self.collection.get(where=where, include=include, limit=_PAGE, offset=offset)
             docs = got.get("documents") or [None] * len(got["ids"])
-            for chunk_id, meta, doc in zip(got["ids"], got["metadatas"], docs):
+            for chunk_id, meta, doc in zip(got["ids"], got["metadatas"], docs, strict=False):
                 yield (chunk_id, meta, doc) if "documents" in include else (chunk_id, meta)
             if len(got["ids"]) < _PAGE:
                 return
@@ -242,10 +264,11 @@ class SectionIndex:
     def section_text(self, report_id: str, section_number: str) -> str:
         """The text of a section ("五", "（一）" or "一（一）") of a live report, for expanding a citation."""
         parts = [
-            c.text for c in self.chunks(report_id)
+            c.text
+            for c in self.chunks(report_id)
             if section_number in (c.section_number, f"{c.section_parent or ''}{c.section_number}")
             or c.section_parent == section_number
-        ]  # fmt: skip
+        ]
         if not parts:
             raise StoreError(f"report {report_id} has no indexed section {section_number}")
         return "\n".join(parts)
@@ -273,15 +296,18 @@ class SectionIndex:
         kinds = None if self.settings.index.embed_tables else ["narrative"]
         try:
             got = self.collection.query(
-                query_embeddings=[vector], n_results=n, where=_where(orgs, years, kinds),
+                query_embeddings=[vector],
+                n_results=n,
+                where=_where(orgs, years, kinds),
                 include=["documents", "metadatas"],
-            )  # fmt: skip
+            )
         except (ChromaError, ValueError) as exc:
             raise StoreError(f"dense search failed: {exc}", self.settings.chroma_path) from exc
         return [
-            _chunk(doc, meta) for doc, meta in zip(got["documents"][0], got["metadatas"][0])
+            _chunk(doc, meta)
+            for doc, meta in zip(got["documents"][0], got["metadatas"][0], strict=False)
             if live.get(meta["report_id"]) == meta["generation"]
-        ]  # fmt: skip
+        ]
 
     def _lexical_search(self, query: str, orgs, years, n: int, live: dict[str, str]) -> list[Chunk]:
         ids = self._lexical_index(live).search(query, orgs, years, n)
@@ -291,8 +317,11 @@ class SectionIndex:
             got = self.collection.get(ids=ids, include=["documents", "metadatas"])
         except (ChromaError, ValueError) as exc:
             raise StoreError(f"reading chunks failed: {exc}", self.settings.chroma_path) from exc
-        found = {cid: _chunk(doc, meta) for cid, doc, meta in zip(got["ids"], got["documents"], got["metadatas"])
-                 if live.get(meta["report_id"]) == meta["generation"]}
+        found = {
+            cid: _chunk(doc, meta)
+            for cid, doc, meta in zip(got["ids"], got["documents"], got["metadatas"], strict=False)
+            if live.get(meta["report_id"]) == meta["generation"]
+        }
         return [found[cid] for cid in ids if cid in found]
 
     def _lexical_index(self, live: dict[str, str]) -> LexicalIndex:

@@ -39,8 +39,13 @@ class PassageJob:
     on_done: Callable[[str | None], None] | None = None  # called with None, or with why it failed
 
 
-def passage_job(report: Report, generation: str, settings: Settings, text: str | None = None,
-                on_done: Callable[[str | None], None] | None = None) -> PassageJob:  # fmt: skip
+def passage_job(
+    report: Report,
+    generation: str,
+    settings: Settings,
+    text: str | None = None,
+    on_done: Callable[[str | None], None] | None = None,
+) -> PassageJob:
     """The job for one stored report (``text``: what the parser read, for exact spans)."""
     chunks = chunk_report(report, settings.index.max_chunk_chars, text)
     return PassageJob(report.report_id, generation, chunks, on_done)
@@ -49,8 +54,9 @@ def passage_job(report: Report, generation: str, settings: Settings, text: str |
 class PassageIndexer:
     """A consumer thread that embeds and stores passage jobs in the order they were handed in."""
 
-    def __init__(self, index: SectionIndex, facts: FactStore, settings: Settings, bound: int = 64,
-                 progress: bool = False):  # fmt: skip
+    def __init__(
+        self, index: SectionIndex, facts: FactStore, settings: Settings, bound: int = 64, progress: bool = False
+    ):
         self.index = index
         self.facts = facts
         self.gather = max(settings.index.embed_pending_chunks, 1)

@@ -28,14 +28,19 @@ Failure = tuple[str, list[str]]  # what is broken, the keys of the cells involve
 
 def _grid(facts: list[Fact]) -> dict[str, Number | None]:
     """Values by key: blank counts as 0 (as the printed totals do), an unknown cell as None."""
-    return {f.key: None if f.status in ("ambiguous", "missing") else (f.value if f.value is not None else 0)
-            for f in facts}
+    return {
+        f.key: None if f.status in ("ambiguous", "missing") else (f.value if f.value is not None else 0) for f in facts
+    }
 
 
 def _rule(name: str, failures: list[Failure], unknown: list[str]) -> Check:
     if failures:
-        return Check(rule=name, ok=False, detail="; ".join(f for f, _ in failures),
-                     cells=[k for _, keys in failures for k in keys])
+        return Check(
+            rule=name,
+            ok=False,
+            detail="; ".join(f for f, _ in failures),
+            cells=[k for _, keys in failures for k in keys],
+        )
     if unknown:
         return Check(rule=name, ok=None, detail="not checked: unknown cells " + ", ".join(unknown[:8]))
     return Check(rule=name, ok=True, detail="holds")
@@ -59,8 +64,9 @@ def _t3_rows(values: dict, failures: list[Failure], unknown: list[str]) -> None:
         if cells is None:
             unknown.append(r)
         elif abs(sum(cells[:6]) - cells[6]) > _EPS:
-            failures.append((f"{r}: {'+'.join(_fmt(x) for x in cells[:6])}={_fmt(sum(cells[:6]))} ≠ total "
-                             f"{_fmt(cells[6])}", keys))
+            failures.append(
+                (f"{r}: {'+'.join(_fmt(x) for x in cells[:6])}={_fmt(sum(cells[:6]))} ≠ total {_fmt(cells[6])}", keys)
+            )
 
 
 def _t3_balance(values: dict, failures: list[Failure], unknown: list[str]) -> None:
@@ -83,8 +89,12 @@ def _t3_results(values: dict, failures: list[Failure], unknown: list[str]) -> No
         if results is None or total is None:
             unknown.append(c)
         elif abs(sum(results) - total) > _EPS:
-            failures.append((f"{c}: results sum to {_fmt(sum(results))} ≠ total processed {_fmt(total)}",
-                             keys + [f"T3/processed_total/{c}"]))
+            failures.append(
+                (
+                    f"{c}: results sum to {_fmt(sum(results))} ≠ total processed {_fmt(total)}",
+                    keys + [f"T3/processed_total/{c}"],
+                )
+            )
 
 
 def _t4_groups(values: dict, failures: list[Failure], unknown: list[str]) -> None:
@@ -110,7 +120,10 @@ def _t2_items(values: dict, failures: list[Failure], unknown: list[str]) -> None
 
 
 _EVALUATORS: dict[str, Callable[[dict, list[Failure], list[str]], None]] = {
-    "t2_items": _t2_items, "t3_rows": _t3_rows, "t3_balance": _t3_balance, "t3_results": _t3_results,
+    "t2_items": _t2_items,
+    "t3_rows": _t3_rows,
+    "t3_balance": _t3_balance,
+    "t3_results": _t3_results,
     "t4_groups": _t4_groups,
 }
 

@@ -158,8 +158,7 @@ def _cell_text(cell: str) -> str | None:
     return None
 
 
-def read_row(region: str, specs: list[CellSpec], row_ok: Callable[[list[Number]], bool] | None,
-             limit: int) -> RowCells:
+def read_row(region: str, specs: list[CellSpec], row_ok: Callable[[list[Number]], bool] | None, limit: int) -> RowCells:
     """Interpret the text after a row label as len(specs) cells of the given kinds."""
     n = len(specs)
     cells = split_cells(region)
@@ -192,7 +191,6 @@ def _token_of_cell(text: str) -> _Token:
     return _Token(m.group(1) + m.group(2).replace(",", "") + (m.group(3) or ""), m.group(4))
 
 
-
 def _printed(token: _Token) -> str:
     return token.number + (token.unit or "") if token.number else "—"
 
@@ -217,8 +215,9 @@ def _positional(tokens: list[_Token], specs: list[CellSpec]) -> RowCells:
             bad.append(f"cell {i + 1} '{_printed(token)}' is not a {_kind_words(spec)}")
     extra = f"{len(tokens) - n} extra trailing cell(s) ignored" if any(t.number for t in tokens[n:]) else ""
     units = [_unit_of(t, s) for t, s in zip(used, specs, strict=True)]
-    return RowCells(values, [_printed(t) for t in used], status, note="; ".join(filter(None, bad + [extra])),
-                    units=units)
+    return RowCells(
+        values, [_printed(t) for t in used], status, note="; ".join(filter(None, bad + [extra])), units=units
+    )
 
 
 def _kind_words(spec: CellSpec) -> str:
@@ -231,7 +230,9 @@ def _unit_of(token: _Token, spec: CellSpec) -> str | None:
     return (token.unit or spec.unit) if spec.kind == AMOUNT and token.number else None
 
 
-def _cuts(tokens: list[_Token], specs: list[CellSpec], limit: int, leftover: bool) -> Iterator[list[tuple[str, str | None]]]:
+def _cuts(
+    tokens: list[_Token], specs: list[CellSpec], limit: int, leftover: bool
+) -> Iterator[list[tuple[str, str | None]]]:
     """Cuts of the tokens into exactly len(specs) pieces, each a number of its cell's kind.
 
     A cut never crosses a token boundary (a space, a label, a unit). With leftover, digits after the
@@ -268,8 +269,9 @@ def _cuts(tokens: list[_Token], specs: list[CellSpec], limit: int, leftover: boo
         yield cut
 
 
-def _segment(tokens: list[_Token], specs: list[CellSpec], row_ok: Callable[[list[Number]], bool] | None,
-             limit: int) -> RowCells:
+def _segment(
+    tokens: list[_Token], specs: list[CellSpec], row_ok: Callable[[list[Number]], bool] | None, limit: int
+) -> RowCells:
     n = len(specs)
     joined = "".join(_printed(t) for t in tokens)
     how = "by_arithmetic" if row_ok is not None else "by_kinds"
@@ -282,14 +284,25 @@ def _segment(tokens: list[_Token], specs: list[CellSpec], row_ok: Callable[[list
         if options:
             break
     if not options:
-        return RowCells([None] * n, [joined] * n, ["missing"] * n, run_together=joined, split=how,
-                        note=f"cannot split '{joined}' into {n} cells of their kinds that satisfy the table's "
-                             "arithmetic")
+        return RowCells(
+            [None] * n,
+            [joined] * n,
+            ["missing"] * n,
+            run_together=joined,
+            split=how,
+            note=f"cannot split '{joined}' into {n} cells of their kinds that satisfy the table's arithmetic",
+        )
     units = [(u or s.unit) if s.kind == AMOUNT else None for (_, u), s in zip(options[0][0], specs, strict=True)]
     if len(options) == 1 and not leftover:
         cut, values = options[0]
-        return RowCells(values, [p + (u or "") for p, u in cut], ["ok" if p else "blank" for p, _ in cut],
-                        run_together=joined, units=units, split=how)
+        return RowCells(
+            values,
+            [p + (u or "") for p, u in cut],
+            ["ok" if p else "blank" for p, _ in cut],
+            run_together=joined,
+            units=units,
+            split=how,
+        )
     cells = resolve_candidates([v for _, v in options], [[p + (u or "") for p, u in c] for c, _ in options], joined)
     if leftover:  # digits the row cannot account for: no cell cut from them is certain
         cells.status = ["ambiguous"] * n

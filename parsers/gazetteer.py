@@ -12,9 +12,28 @@ from functools import lru_cache
 from pathlib import Path
 
 # Longest first: 平潭综合实验区 → 平潭, 濮阳经济技术开发区 → 濮阳, 洛龙区 → 洛龙.
-_SUFFIXES = ("特别行政区", "高新技术产业开发区", "维吾尔自治区", "经济技术开发区", "壮族自治区", "回族自治区",
-             "综合实验区", "自治区", "自治州", "自治县", "开发区", "新区", "地区", "省", "市", "盟", "州", "县", "区",
-             "旗")
+_SUFFIXES = (
+    "特别行政区",
+    "高新技术产业开发区",
+    "维吾尔自治区",
+    "经济技术开发区",
+    "壮族自治区",
+    "回族自治区",
+    "综合实验区",
+    "自治区",
+    "自治州",
+    "自治县",
+    "开发区",
+    "新区",
+    "地区",
+    "省",
+    "市",
+    "盟",
+    "州",
+    "县",
+    "区",
+    "旗",
+)
 
 
 @dataclass(frozen=True)
@@ -104,7 +123,7 @@ def zone_name(text: str) -> str | None:
     by_name = _places()[1]
     for m in re.finditer(r"(?:经济技术开发区|高新技术产业开发区|开发区|综合实验区|新区)", text):
         for size in (2, 3):
-            prefix = text[max(0, m.start() - size):m.start()]
+            prefix = text[max(0, m.start() - size) : m.start()]
             if len(prefix) == size and any(prefix + s in by_name for s in ("市", "县", "区")):
                 return prefix + m.group(0)
     return None
@@ -126,7 +145,7 @@ def place_count(text: str) -> int:
 def trim_to_place(text: str) -> str:
     """`text` from its first known place name on (年洛阳市… → 洛阳市…); unchanged when it names none."""
     m = _name_pattern().search(text)
-    return text[m.start():] if m else text
+    return text[m.start() :] if m else text
 
 
 def has_place(text: str) -> bool:

@@ -8,13 +8,35 @@ from parsers.organs import OfficeName
 
 _REPORT_WORDS = re.compile(r"(?:政府)?信息公开.{0,12}(?:年度报告|年报|工作报告)")
 _YEAR = re.compile(r"((?:19|20)\d{2})\s*年")
-_CN_DIGITS = {"〇": "0", "○": "0", "零": "0", "一": "1", "二": "2", "三": "3", "四": "4",
-              "五": "5", "六": "6", "七": "7", "八": "8", "九": "9"}
+_CN_DIGITS = {
+    "〇": "0",
+    "○": "0",
+    "零": "0",
+    "一": "1",
+    "二": "2",
+    "三": "3",
+    "四": "4",
+    "五": "5",
+    "六": "6",
+    "七": "7",
+    "八": "8",
+    "九": "9",
+}
 _CN_YEAR = re.compile(r"([二〇○零一三四五六七八九]{4})\s*年")
 _CRAWLER_TITLE = re.compile(r"^标题[:：]\s*(.+)$", re.M)
 # Bodies that may close an office's name, longest first.
-_BODIES = ("人民政府办公室", "人民政府办公厅", "管委会办公室", "管理委员会办公室", "政府办公室", "人民政府",
-           "管委会", "管理委员会", "办公室", "办公厅")
+_BODIES = (
+    "人民政府办公室",
+    "人民政府办公厅",
+    "管委会办公室",
+    "管理委员会办公室",
+    "政府办公室",
+    "人民政府",
+    "管委会",
+    "管理委员会",
+    "办公室",
+    "办公厅",
+)
 
 
 def cn_year_to_int(text: str) -> int | None:
@@ -76,12 +98,12 @@ def title_org(title: str) -> str:
     head = title[: m.start()] if m else title
     head = re.sub(r"^【[^】]*】", "", head)
     if m and not _COVER.sub("", head).strip(" ：:·-—_"):
-        after = re.sub(r"^度", "", title[m.end():])
+        after = re.sub(r"^度", "", title[m.end() :])
         words = _REPORT_WORDS.search(after)
         head = after[: words.start()] if words else after
     cover = _COVER.search(head)
     if cover:
-        head = head[: cover.start()] if cover.start() > 0 else head[cover.end():]
+        head = head[: cover.start()] if cover.start() > 0 else head[cover.end() :]
     return head.strip(" ：:·-—_")
 
 
@@ -98,8 +120,9 @@ def complete_org(org: str, body: str) -> str:
     if not ending:
         return org
     # a candidate starts at its first place name (年洛阳市人民政府办公厅 → 洛阳市人民政府办公厅)
-    candidates = Counter(trim_to_place(m.group(1) + ending)
-                         for m in re.finditer(r"([\u4e00-\u9fff]{2,16}?)" + re.escape(ending), text))
+    candidates = Counter(
+        trim_to_place(m.group(1) + ending) for m in re.finditer(r"([\u4e00-\u9fff]{2,16}?)" + re.escape(ending), text)
+    )
     placed = [c for c in candidates if has_place(c) or re.search(r"(?:开发区|实验区|新区)", c)]
     if placed:
         return max(placed, key=lambda c: (place_count(c), candidates[c], len(c)))
@@ -110,8 +133,10 @@ def complete_org(org: str, body: str) -> str:
     return org or ending
 
 
-_OFFICE_IN_TEXT = re.compile(r"[\u4e00-\u9fff]{2,20}?(?:人民政府办公室|人民政府办公厅|人民政府|管委会办公室|管委会|"
-                             r"局|委员会|办公室|中心|办事处)")
+_OFFICE_IN_TEXT = re.compile(
+    r"[\u4e00-\u9fff]{2,20}?(?:人民政府办公室|人民政府办公厅|人民政府|管委会办公室|管委会|"
+    r"局|委员会|办公室|中心|办事处)"
+)
 
 
 def _office_in_text(text: str) -> str:
@@ -130,7 +155,7 @@ def _office_in_text(text: str) -> str:
 def _with_city_prefix(org: str, text: str) -> str:
     """洪泽区人民政府 → 淮安市洪泽区人民政府 when the body names it so."""
     for m in re.finditer(re.escape(org), text):
-        place = place_before(text[max(0, m.start() - 8):m.start()])
+        place = place_before(text[max(0, m.start() - 8) : m.start()])
         if place and place[-1] in "省市州" and not org.startswith(place):
             return place + org
     return org
@@ -157,11 +182,19 @@ def detect_template(year: int | None, text: str) -> str:
 _TITLE_SUBJECT = re.compile(r"信\s*息.{0,4}公\s*开|工\s*作\s*公\s*开|政\s*务\s*公\s*开")
 _TITLE_GENRE = re.compile(r"年\s*度\s*报\s*告|年\s*报|报\s*告|总\s*结|公\s*开\s*$")
 # The body calls itself the report (本报告, 本年报, …年度报告由五个部分组成, 现将…情况总结如下).
-_BODY_WORDS = re.compile(r"本(?:年度)?报告|本年报|信息公开.{0,16}(?:年度报告|年报|工作报告|情况总结|工作总结)"
-                         r"|(?:总结|汇报|报告)如下")
+_BODY_WORDS = re.compile(
+    r"本(?:年度)?报告|本年报|信息公开.{0,16}(?:年度报告|年报|工作报告|情况总结|工作总结)"
+    r"|(?:总结|汇报|报告)如下"
+)
 # The template's (and the 2008 regulation's) section topics, printed as numbered headings.
-_HEADING_TOPICS = (r"主动公开", r"依申请公开|收到和处理.{0,12}申请", r"行政复议|行政诉讼", r"收费(?:及|和)?减免",
-                   r"存在的?(?:主要)?(?:问题|不足)", r"其他需要报告")
+_HEADING_TOPICS = (
+    r"主动公开",
+    r"依申请公开|收到和处理.{0,12}申请",
+    r"行政复议|行政诉讼",
+    r"收费(?:及|和)?减免",
+    r"存在的?(?:主要)?(?:问题|不足)",
+    r"其他需要报告",
+)
 _NUMBERED = r"(?<![\u4e00-\u9fff])[一二三四五六七八九十]\s*[、.．]\s*[^\n。]{0,16}?"
 _TABLE_WORDS = re.compile(r"本\s*年\s*新\s*收|第\s*二\s*十\s*条|申\s*请\s*人\s*情\s*况")
 
@@ -171,7 +204,8 @@ def report_evidence(title: str, text: str) -> dict[str, bool]:
     body = squeeze(text)
     topics = sum(1 for t in _HEADING_TOPICS if re.search(_NUMBERED + "(?:" + t + ")", body))
     return {
-        "title": bool(_YEAR.search(title) or _CN_YEAR.search(title)) and bool(_TITLE_SUBJECT.search(title))
+        "title": bool(_YEAR.search(title) or _CN_YEAR.search(title))
+        and bool(_TITLE_SUBJECT.search(title))
         and bool(_TITLE_GENRE.search(title)),
         "body": bool(_BODY_WORDS.search(body)) and "信息公开" in body,
         "headings": topics >= 2,

@@ -35,11 +35,16 @@ class Fact(BaseModel):
     candidates: list[Number] = Field(default_factory=list, description="Possible values of an ambiguous cell.")
     kind: Literal["count", "amount", "signed"] = Field("count", description="The template's kind of the cell.")
     unit: str | None = Field(None, description="Unit of value: the template's 万元 for money, none for counts.")
-    printed_unit: str | None = Field(None, description="Money unit as the report printed it (元/万元/亿元); "
-                                                       "value is converted from it, raw keeps the printed text.")
+    printed_unit: str | None = Field(
+        None,
+        description="Money unit as the report printed it (元/万元/亿元); "
+        "value is converted from it, raw keeps the printed text.",
+    )
     split: Literal["", "by_arithmetic", "by_kinds"] = Field(
-        "", description="Cut from run-together digits, not read from its own cell: by_arithmetic when the only "
-                        "cut satisfying its row's own rule, by_kinds when only the cells' kinds chose it.")
+        "",
+        description="Cut from run-together digits, not read from its own cell: by_arithmetic when the only "
+        "cut satisfying its row's own rule, by_kinds when only the cells' kinds chose it.",
+    )
 
 
 def quality_key(doubtful: int, facts: int) -> tuple[int, int]:
@@ -67,7 +72,9 @@ class Report(BaseModel):
     checks: list[Check] = Field(default_factory=list)
     warnings: list[str] = Field(default_factory=list)
     text: str = Field(
-        "", exclude=True, repr=False,
+        "",
+        exclude=True,
+        repr=False,
         description="The text the parser read (section and fact spans point into it); not serialised.",
     )
 

@@ -26,7 +26,9 @@ _UNIT = re.compile(
     r"|[^省市县]{1,10}?县)"
 )
 _GOVERNMENT = re.compile(r"^(?:(?:人民)?政府|管委会|管理委员会)?$")
-_GENERAL_OFFICE = re.compile(r"^(?:(?:人民)?政府(?:办公室|办公厅|办)|管委会办公室|管理委员会办公室|管委办|办公室|办公厅)$")
+_GENERAL_OFFICE = re.compile(
+    r"^(?:(?:人民)?政府(?:办公室|办公厅|办)|管委会办公室|管理委员会办公室|管委办|办公室|办公厅)$"
+)
 # a town or 片区 name holds no unit suffix, so 平潭县潭城镇 is the county's unit first, then the town
 _TOWNSHIP = re.compile(r"^[^省市县区旗]{1,6}?(?:镇|乡)(?:人民政府)?$|^[^省市县区旗]{1,6}?街道(?:办事处)?$")
 _ZONE = re.compile(r"^[^省市县旗]{1,6}?片区(?:管理局|管委会)?$|^[^省市县旗]{1,8}?园区(?:管委会|管理委员会)$")
@@ -58,8 +60,12 @@ def organ_table() -> dict[str, Organ]:
         if len(cells) != 4:
             raise ParseError(f"line {n}: expected 4 tab-separated cells, found {len(cells)}", str(_TABLE))
         full, kind, short, english = cells
-        organs[full] = Organ(full=full, kind=kind, short=[s for s in short.split(";") if s],
-                             english=[e.strip().lower() for e in english.split(";") if e.strip()])
+        organs[full] = Organ(
+            full=full,
+            kind=kind,
+            short=[s for s in short.split(";") if s],
+            english=[e.strip().lower() for e in english.split(";") if e.strip()],
+        )
     return organs
 
 
@@ -84,7 +90,7 @@ def organ_keys(organ: str) -> list[str]:
 
 def _words(part: str) -> list[str]:
     """A part of an organ name in two-character words (计划生育 → 计划, 生育); an odd length keeps a last single."""
-    return [part[i:i + 2] for i in range(0, len(part), 2)]
+    return [part[i : i + 2] for i in range(0, len(part), 2)]
 
 
 def _initials(part: str) -> str:
@@ -108,7 +114,7 @@ def derived_short_forms(organ: str) -> tuple[str, ...]:
         return ()
     stems = [
         parts[0] + "".join(_initials(p) for p in parts[1:]),  # 人口计生
-        "".join(_initials(p) for p in parts),                 # 发改, 食药监
+        "".join(_initials(p) for p in parts),  # 发改, 食药监
         "".join(p[0] for p in parts) if len(parts) > 1 else "",  # 人社
         _initials(parts[-1]) if len(parts) > 1 and len(_words(parts[-1])) > 1 else "",  # 计生
         "".join(parts)[:-2] if "".join(parts).endswith("管理") and len(parts) == 1 else "",  # 应急
@@ -144,7 +150,7 @@ def split_office_name(org: str) -> tuple[list[str], str]:
         if _TOWNSHIP.match(rest) or _ZONE.match(rest):
             break  # 潭城镇人民政府 / 金井片区管理局: the organ, not a unit
         units.append(m.group(0))
-        rest = rest[m.end():]
+        rest = rest[m.end() :]
     return units, rest
 
 
@@ -160,8 +166,7 @@ class OfficeName(BaseModel):
     @classmethod
     def parse(cls, org: str) -> "OfficeName":
         units, organ = split_office_name(org)
-        return cls(org=org, units=units, organ=organ, kind=organ_kind(organ),
-                   keys=organ_keys(organ) if organ else [])
+        return cls(org=org, units=units, organ=organ, kind=organ_kind(organ), keys=organ_keys(organ) if organ else [])
 
     @property
     def is_department(self) -> bool:

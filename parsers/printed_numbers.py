@@ -21,7 +21,9 @@ class NumberForms(BaseModel):
     thousands: Literal["", ",", "，"] = Field("", description="Separator between digit groups of 1,000 and more.")
     spaced: bool = Field(False, description="'1 234': a space between digit groups inside one cell.")
     fullwidth: bool = Field(False, description="Digits printed full-width (１２３).")
-    money_unit: Literal["万元", "元", "亿元"] = Field("万元", description="Unit money is printed in (the template's is 万元).")
+    money_unit: Literal["万元", "元", "亿元"] = Field(
+        "万元", description="Unit money is printed in (the template's is 万元)."
+    )
     unit_in_cell: bool = Field(False, description="The money unit printed after the number, not in the header.")
     blank_mark: Literal["", "—", "-", "/", "无"] = Field("", description="What a blank cell shows.")
     run_together: bool = Field(False, description="txt only: a row's cells printed with no separator (crawlers).")
@@ -31,11 +33,14 @@ def random_forms(rng: random.Random, run_together: bool = False) -> NumberForms:
     """One random choice of every form; run_together only where the layout allows it (plain text)."""
     thousands = rng.choice(["", "", ",", "，"])
     return NumberForms(
-        thousands=thousands, spaced=not thousands and not run_together and rng.random() < 0.3,
-        fullwidth=rng.random() < 0.3, money_unit=rng.choice(["万元", "万元", "元", "亿元"]),
+        thousands=thousands,
+        spaced=not thousands and not run_together and rng.random() < 0.3,
+        fullwidth=rng.random() < 0.3,
+        money_unit=rng.choice(["万元", "万元", "元", "亿元"]),
         unit_in_cell=rng.random() < 0.4,
         # A crawler's text keeps a dash between digits; an empty or word-like blank would vanish or merge.
-        blank_mark="—" if run_together else rng.choice(["", "—", "-", "/", "无"]), run_together=run_together,
+        blank_mark="—" if run_together else rng.choice(["", "—", "-", "/", "无"]),
+        run_together=run_together,
     )
 
 
@@ -52,7 +57,7 @@ def _grouped(digits: str, forms: NumberForms) -> str:
     if not mark or len(digits) <= 3:
         return digits
     head = len(digits) % 3 or 3
-    return mark.join([digits[:head]] + [digits[i:i + 3] for i in range(head, len(digits), 3)])
+    return mark.join([digits[:head]] + [digits[i : i + 3] for i in range(head, len(digits), 3)])
 
 
 def print_number(value: int | float | None, kind: str, forms: NumberForms, plus: bool = False) -> str:

@@ -67,7 +67,9 @@ def _kind_of(path: Path) -> Kind:
     if suffix == ".doc":
         raise ParseError("old binary Word .doc files are not supported; save it as .docx", path)
     if suffix not in EXTENSIONS:
-        raise ParseError(f"unsupported file type '{suffix or '(no extension)'}'; expected one of {accepted_text()}", path)
+        raise ParseError(
+            f"unsupported file type '{suffix or '(no extension)'}'; expected one of {accepted_text()}", path
+        )
     return EXTENSIONS[suffix]
 
 
@@ -118,8 +120,11 @@ def _row_line(cells: list[str]) -> str | None:
 
 # ------------------------------------------------------------------ txt and md
 _BOMS = (
-    (codecs.BOM_UTF32_LE, "utf_32"), (codecs.BOM_UTF32_BE, "utf_32"), (codecs.BOM_UTF8, "utf_8_sig"),
-    (codecs.BOM_UTF16_LE, "utf_16"), (codecs.BOM_UTF16_BE, "utf_16"),
+    (codecs.BOM_UTF32_LE, "utf_32"),
+    (codecs.BOM_UTF32_BE, "utf_32"),
+    (codecs.BOM_UTF8, "utf_8_sig"),
+    (codecs.BOM_UTF16_LE, "utf_16"),
+    (codecs.BOM_UTF16_BE, "utf_16"),
 )
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f]")
 
@@ -139,11 +144,12 @@ def _decode_text(path: Path, data: bytes) -> tuple[str, str]:
         try:
             data.decode("utf_8")
             encoding = "utf_8"
-        except UnicodeDecodeError:
+        except UnicodeDecodeError as not_utf8:
             # Without NUL bytes it is not UTF-16/32: a short GBK text would otherwise be read as UTF-16BE.
             best = charset_normalizer.from_bytes(data, cp_exclusion=_WIDE_ENCODINGS).best()
             if best is None:
-                raise ParseError("not a text file: its bytes match no known text encoding (binary data?)", path)
+                reason = "not a text file: its bytes match no known text encoding (binary data?)"
+                raise ParseError(reason, path) from not_utf8
             encoding = best.encoding
     text = data.decode(encoding, errors="strict").lstrip("\ufeff")
     if len(_CONTROL.findall(text)) > max(3, len(text) // 200):
@@ -221,9 +227,36 @@ def _read_md(path: Path, data: bytes) -> Document:
 # ------------------------------------------------------------------ html
 _CHROME = ["script", "style", "noscript", "template", "iframe", "svg", "nav", "head", "form", "select", "button"]
 _BLOCK = {
-    "p", "div", "h1", "h2", "h3", "h4", "h5", "h6", "li", "ul", "ol", "dl", "dt", "dd", "section", "article",
-    "header", "footer", "aside", "main", "blockquote", "pre", "hr", "address", "figure", "figcaption", "center",
-    "caption", "body", "html",
+    "p",
+    "div",
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "li",
+    "ul",
+    "ol",
+    "dl",
+    "dt",
+    "dd",
+    "section",
+    "article",
+    "header",
+    "footer",
+    "aside",
+    "main",
+    "blockquote",
+    "pre",
+    "hr",
+    "address",
+    "figure",
+    "figcaption",
+    "center",
+    "caption",
+    "body",
+    "html",
 }
 _REPORT_TABLE = re.compile(r"第二十条|本年新收|行政复议|予以公开|申请人情况")
 _SECTION_MARKERS = ("总体情况", "主动公开政府信息情况", "收到和处理政府信息公开申请", "存在的主要问题")
@@ -237,8 +270,9 @@ def _read_html(path: Path, data: bytes) -> Document:
     for tag in soup(_CHROME):
         tag.decompose()
     lines = _html_lines(_content_root(soup))
-    return Document(path=str(path), kind="html", text="\n".join(lines), title_hint=title,
-                    encoding=soup.original_encoding)
+    return Document(
+        path=str(path), kind="html", text="\n".join(lines), title_hint=title, encoding=soup.original_encoding
+    )
 
 
 def _html_title(soup: BeautifulSoup) -> str | None:
@@ -381,7 +415,9 @@ class _PdfLine:
 
 
 _PAGE_NUMBER = re.compile(r"^[-—–_\s]*(?:第\s*)?\d{1,4}\s*(?:页)?(?:\s*[/／]\s*\d{1,4}|\s*共\s*\d+\s*页)?[-—–_\s]*$")
-_HEADING_START = re.compile(r"^(?:[一二三四五六七八九十]+[、.．]|[（(][一二三四五六七八九十\d]+[）)]|\d{1,2}[.．、](?!\d))")
+_HEADING_START = re.compile(
+    r"^(?:[一二三四五六七八九十]+[、.．]|[（(][一二三四五六七八九十\d]+[）)]|\d{1,2}[.．、](?!\d))"
+)
 
 
 def _read_pdf(path: Path, data: bytes) -> Document:
@@ -398,18 +434,27 @@ def _read_pdf(path: Path, data: bytes) -> Document:
         raise ParseError(f"scanned or image-only PDF: no extractable text on its {len(pages)} page(s)", path)
     running = _running_lines(pages, heights)
     kept = [line for page in pages for line in page if id(line) not in running]
-    page_headers = list(dict.fromkeys(
-        line.text for page in pages for line in page if id(line) in running and not _PAGE_NUMBER.match(line.text)
-    ))
+    page_headers = list(
+        dict.fromkeys(
+            line.text for page in pages for line in page if id(line) in running and not _PAGE_NUMBER.match(line.text)
+        )
+    )
     text_lines = _join_wrapped_lines(kept)
     undecodable = _cid_share("".join(text_lines))
     if undecodable > 0.3:
         raise ParseError(
             f"cannot read the PDF's text: {undecodable:.0%} of it comes out as (cid:N) glyph codes, because its "
             "fonts have no usable Unicode map; save it again as PDF with another program, or use the HTML/DOCX "
-            "version", path)  # fmt: skip
-    return Document(path=str(path), kind="pdf", text="\n".join(text_lines),
-                    title_hint=_pdf_title(meta_title, kept), page_headers=page_headers)
+            "version",
+            path,
+        )
+    return Document(
+        path=str(path),
+        kind="pdf",
+        text="\n".join(text_lines),
+        title_hint=_pdf_title(meta_title, kept),
+        page_headers=page_headers,
+    )
 
 
 _CID_CODE = re.compile(r"\(cid:\d+\)")
@@ -426,8 +471,8 @@ def _pdf_page_lines(page, page_no: int) -> list[_PdfLine]:
     cell_boxes: list[tuple] = []
     for table in page.find_tables():
         width = table.bbox[2] - table.bbox[0]
-        for row, texts in zip(table.rows, table.extract()):
-            cells = [(box, text) for box, text in zip(row.cells, texts) if box is not None]
+        for row, texts in zip(table.rows, table.extract(), strict=False):
+            cells = [(box, text) for box, text in zip(row.cells, texts, strict=False) if box is not None]
             if len(cells) == 1 and cells[0][0][2] - cells[0][0][0] >= 0.9 * width:
                 continue  # a full-width one-cell row (page frame, "第二十条第（一）项"): read as text
             rows.append((row.bbox, table.bbox, [(box[0], text) for box, text in cells]))
@@ -463,7 +508,7 @@ def _within_row(line: _PdfLine, row_box: tuple, table_box: tuple) -> bool:
 def _running_lines(pages: list[list[_PdfLine]], heights: list[float]) -> set[int]:
     """ids of running header/footer lines: page numbers, or text repeated at a page edge on most pages."""
     edge: list[tuple[_PdfLine, str]] = []
-    for page, height in zip(pages, heights):
+    for page, height in zip(pages, heights, strict=False):
         text_lines = [line for line in page if not line.is_row]
         for line in text_lines[:2] + text_lines[-2:]:
             if line.bottom < 0.12 * height or line.top > 0.88 * height:

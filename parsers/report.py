@@ -40,11 +40,11 @@ class ReportParser:
         from parsers.reading import read_document
 
         doc = read_document(Path(path), self.settings)
-        return self.parse_text(doc.text, source=str(path), title_hint=doc.title_hint,
-                               page_headers=doc.page_headers)
+        return self.parse_text(doc.text, source=str(path), title_hint=doc.title_hint, page_headers=doc.page_headers)
 
-    def parse_text(self, text: str, source: str, title_hint: str | None = None,
-                   page_headers: list[str] | None = None) -> Report:
+    def parse_text(
+        self, text: str, source: str, title_hint: str | None = None, page_headers: list[str] | None = None
+    ) -> Report:
         if not text.strip():
             raise ParseError("the file is empty (no text could be extracted)", source)
         title = find_title(text, title_hint)
@@ -66,18 +66,31 @@ class ReportParser:
             warnings.extend(table_warnings)
         checks = run_checks(facts)  # as read: a report that breaks a rule keeps the violation on record
         warnings.extend(revalidate(facts, checks))
-        return Report(report_id=report_id_for(text), source=source, title=title, org=org,
-                      region=region_chain(org), year=year, template=template, sections=sections, facts=facts,
-                      checks=checks, warnings=warnings, text=text)
+        return Report(
+            report_id=report_id_for(text),
+            source=source,
+            title=title,
+            org=org,
+            region=region_chain(org),
+            year=year,
+            template=template,
+            sections=sections,
+            facts=facts,
+            checks=checks,
+            warnings=warnings,
+            text=text,
+        )
 
     def _tables(self, text: str, sections, template: str):
         limit = self.settings.max_segmentations
         whole = (0, len(text))
         warnings: list[str] = []
         facts = []
-        readers = {"T2": lambda span: parse_t2(text, span, template, limit),
-                   "T3": lambda span: parse_t3(text, span, template, limit),
-                   "T4": lambda span: parse_t4(text, span, limit)}
+        readers = {
+            "T2": lambda span: parse_t2(text, span, template, limit),
+            "T3": lambda span: parse_t3(text, span, template, limit),
+            "T4": lambda span: parse_t4(text, span, limit),
+        }
         for name, table in TABLES.items():
             span = section_bounds(sections, table.section)
             if span is None:

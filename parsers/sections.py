@@ -117,8 +117,9 @@ def _subsections(text: str, parent: str, start: int, end: int) -> list[Section]:
     subs = []
     for i, (number, heading, s, head_end) in enumerate(found):
         e = found[i + 1][2] if i + 1 < len(found) else end
-        subs.append(Section(number=number, level=2, heading=heading, text=text[head_end:e].strip(),
-                            span=(s, e), parent=parent))
+        subs.append(
+            Section(number=number, level=2, heading=heading, text=text[head_end:e].strip(), span=(s, e), parent=parent)
+        )
     return subs
 
 

@@ -36,48 +36,121 @@ _COUNTIES = {
 }
 REGIONS: list[str] = _CITIES + [city + county for city, counties in _COUNTIES.items() for county in counties]
 BODIES: list[tuple[str, int]] = [  # body name, weight: government reports are the most common
-    ("人民政府", 8), ("人民政府办公室", 3), ("发展和改革局", 1), ("财政局", 1), ("自然资源和规划局", 1),
-    ("生态环境局", 1), ("住房和城乡建设局", 1), ("交通运输局", 1), ("市场监督管理局", 1), ("教育局", 1),
-    ("卫生健康委员会", 1), ("公安局", 1), ("人力资源和社会保障局", 1), ("行政审批局", 1), ("农业农村局", 1),
+    ("人民政府", 8),
+    ("人民政府办公室", 3),
+    ("发展和改革局", 1),
+    ("财政局", 1),
+    ("自然资源和规划局", 1),
+    ("生态环境局", 1),
+    ("住房和城乡建设局", 1),
+    ("交通运输局", 1),
+    ("市场监督管理局", 1),
+    ("教育局", 1),
+    ("卫生健康委员会", 1),
+    ("公安局", 1),
+    ("人力资源和社会保障局", 1),
+    ("行政审批局", 1),
+    ("农业农村局", 1),
 ]
 APPLICANTS = [c.key for c in T3_COLUMNS[:6]]
-_SHARE = {"natural_person": 0.8, "commercial_enterprise": 0.1, "research_institution": 0.01,
-          "social_welfare_org": 0.015, "legal_service_org": 0.05, "other_org": 0.03}
-_RESULT_WEIGHT = {
-    "granted": 40, "partially_granted": 10, "denied_state_secret": 0.4, "denied_prohibited_by_law": 1,
-    "denied_security_stability": 0.4, "denied_third_party_rights": 2, "denied_internal_affairs": 2,
-    "denied_process_info": 2, "denied_enforcement_file": 1, "denied_admin_query": 2, "unable_not_held": 20,
-    "unable_needs_creation": 3, "unable_unclear": 2, "rejected_petition": 3, "rejected_duplicate": 3,
-    "rejected_publication": 1, "rejected_excessive": 0.4, "rejected_confirmation": 1, "other_no_correction": 3,
-    "other_no_fee": 0.4, "other_other": 3, "other_total": 6.4,
+_SHARE = {
+    "natural_person": 0.8,
+    "commercial_enterprise": 0.1,
+    "research_institution": 0.01,
+    "social_welfare_org": 0.015,
+    "legal_service_org": 0.05,
+    "other_org": 0.03,
 }
-_GROUPS = {"denied": ("三", "不予公开"), "unable": ("四", "无法提供"), "rejected": ("五", "不予处理"),
-           "other": ("六", "其他处理")}
+_RESULT_WEIGHT = {
+    "granted": 40,
+    "partially_granted": 10,
+    "denied_state_secret": 0.4,
+    "denied_prohibited_by_law": 1,
+    "denied_security_stability": 0.4,
+    "denied_third_party_rights": 2,
+    "denied_internal_affairs": 2,
+    "denied_process_info": 2,
+    "denied_enforcement_file": 1,
+    "denied_admin_query": 2,
+    "unable_not_held": 20,
+    "unable_needs_creation": 3,
+    "unable_unclear": 2,
+    "rejected_petition": 3,
+    "rejected_duplicate": 3,
+    "rejected_publication": 1,
+    "rejected_excessive": 0.4,
+    "rejected_confirmation": 1,
+    "other_no_correction": 3,
+    "other_no_fee": 0.4,
+    "other_other": 3,
+    "other_total": 6.4,
+}
+_GROUPS = {
+    "denied": ("三", "不予公开"),
+    "unable": ("四", "无法提供"),
+    "rejected": ("五", "不予处理"),
+    "other": ("六", "其他处理"),
+}
 _T3_NOTE = "（本列数据的勾稽关系为：第一项加第二项之和，等于第三项加第四项之和）"
-_TOP_LABELS = {"new_requests": "一、本年新收政府信息公开申请数量", "carried_over": "二、上年结转政府信息公开申请数量",
-               "carried_forward": "四、结转下年度继续办理"}
-_SUB_LABELS = {"granted": ("一", "予以公开"), "partially_granted": ("二", "部分公开（区分处理的，只计这一情形，不计其他情形）"),
-               "other_total": ("六", "其他处理"), "processed_total": ("七", "总计")}
+_TOP_LABELS = {
+    "new_requests": "一、本年新收政府信息公开申请数量",
+    "carried_over": "二、上年结转政府信息公开申请数量",
+    "carried_forward": "四、结转下年度继续办理",
+}
+_SUB_LABELS = {
+    "granted": ("一", "予以公开"),
+    "partially_granted": ("二", "部分公开（区分处理的，只计这一情形，不计其他情形）"),
+    "other_total": ("六", "其他处理"),
+    "processed_total": ("七", "总计"),
+}
 # T2 by template: (item, column headers, [(row key, printed label)], column keys)
 _T2_LAYOUT = {
     V2019: [
-        ("第二十条第（一）项", ["本年新制作数量", "本年新公开数量", "对外公开总数量"],
-         [("regulations", "规章"), ("normative_documents", "规范性文件")], ["new_made", "new_published", "total_published"]),
-        ("第二十条第（五）项", ["上一年项目数量", "本年增/减", "处理决定数量"],
-         [("admin_licensing", "行政许可"), ("other_admin_services", "其他对外管理服务事项")],
-         ["prior_count", "change", "decisions"]),
-        ("第二十条第（六）项", ["上一年项目数量", "本年增/减", "处理决定数量"],
-         [("admin_penalty", "行政处罚"), ("admin_coercion", "行政强制")], ["prior_count", "change", "decisions"]),
-        ("第二十条第（八）项", ["上一年项目数量", "本年增/减"], [("admin_fees", "行政事业性收费")], ["prior_count", "change"]),
-        ("第二十条第（九）项", ["采购项目数量", "采购总金额（单位：万元，保留4位小数）"],
-         [("centralized_procurement", "政府集中采购")], ["procurement_items", "procurement_amount"]),
+        (
+            "第二十条第（一）项",
+            ["本年新制作数量", "本年新公开数量", "对外公开总数量"],
+            [("regulations", "规章"), ("normative_documents", "规范性文件")],
+            ["new_made", "new_published", "total_published"],
+        ),
+        (
+            "第二十条第（五）项",
+            ["上一年项目数量", "本年增/减", "处理决定数量"],
+            [("admin_licensing", "行政许可"), ("other_admin_services", "其他对外管理服务事项")],
+            ["prior_count", "change", "decisions"],
+        ),
+        (
+            "第二十条第（六）项",
+            ["上一年项目数量", "本年增/减", "处理决定数量"],
+            [("admin_penalty", "行政处罚"), ("admin_coercion", "行政强制")],
+            ["prior_count", "change", "decisions"],
+        ),
+        (
+            "第二十条第（八）项",
+            ["上一年项目数量", "本年增/减"],
+            [("admin_fees", "行政事业性收费")],
+            ["prior_count", "change"],
+        ),
+        (
+            "第二十条第（九）项",
+            ["采购项目数量", "采购总金额（单位：万元，保留4位小数）"],
+            [("centralized_procurement", "政府集中采购")],
+            ["procurement_items", "procurement_amount"],
+        ),
     ],
     V2021: [
-        ("第二十条第（一）项", ["本年制发件数", "本年废止件数", "现行有效件数"],
-         [("regulations", "规章"), ("normative_documents", "行政规范性文件")], ["issued", "repealed", "in_force"]),
+        (
+            "第二十条第（一）项",
+            ["本年制发件数", "本年废止件数", "现行有效件数"],
+            [("regulations", "规章"), ("normative_documents", "行政规范性文件")],
+            ["issued", "repealed", "in_force"],
+        ),
         ("第二十条第（五）项", ["本年处理决定数量"], [("admin_licensing", "行政许可")], ["decisions"]),
-        ("第二十条第（六）项", ["本年处理决定数量"], [("admin_penalty", "行政处罚"), ("admin_coercion", "行政强制")],
-         ["decisions"]),
+        (
+            "第二十条第（六）项",
+            ["本年处理决定数量"],
+            [("admin_penalty", "行政处罚"), ("admin_coercion", "行政强制")],
+            ["decisions"],
+        ),
         ("第二十条第（八）项", ["本年收费金额（单位：万元）"], [("admin_fees", "行政事业性收费")], ["fee_amount"]),
     ],
 }
@@ -106,17 +179,22 @@ class SyntheticReport(BaseModel):
 
 
 # ------------------------------------------------------------------ numbers
-def make_report(seed: int, template: str | None = None, year: int | None = None,
-                numbers: NumberForms | None = None) -> SyntheticReport:
+def make_report(
+    seed: int, template: str | None = None, year: int | None = None, numbers: NumberForms | None = None
+) -> SyntheticReport:
     """A reproducible report: the same seed (and arguments) always gives the same report."""
     rng = random.Random(seed)
     template, year = _edition(rng, template, year)
     region = rng.choice(REGIONS)
     org = region + rng.choices([b for b, _ in BODIES], weights=[w for _, w in BODIES])[0]
     facts: dict[str, int | float | None] = {**_t2_facts(rng, template), **_t3_facts(rng, template), **_t4_facts(rng)}
-    style = ReportStyle(halfwidth_brackets=rng.random() < 0.3, plus_signs=rng.random() < 0.3,
-                        running_header=rng.random() < 0.5, metadata_title=rng.random() < 0.7,
-                        numbers=numbers or NumberForms())
+    style = ReportStyle(
+        halfwidth_brackets=rng.random() < 0.3,
+        plus_signs=rng.random() < 0.3,
+        running_header=rng.random() < 0.5,
+        metadata_title=rng.random() < 0.7,
+        numbers=numbers or NumberForms(),
+    )
     if rng.random() < 0.25:
         style.blank_columns = _blank_zero_columns(facts, template)
     narrative = {
@@ -127,8 +205,16 @@ def make_report(seed: int, template: str | None = None, year: int | None = None,
     }
     title = f"{org}{year}年政府信息公开工作年度报告"
     sections = _sections(rng, org, year, template, narrative, style)
-    return SyntheticReport(org=org, year=year, template=template, title=title, facts=facts,
-                           narrative_facts=narrative, sections=sections, style=style)
+    return SyntheticReport(
+        org=org,
+        year=year,
+        template=template,
+        title=title,
+        facts=facts,
+        narrative_facts=narrative,
+        sections=sections,
+        style=style,
+    )
 
 
 def _edition(rng: random.Random, template: str | None, year: int | None) -> tuple[str, int]:
@@ -155,8 +241,13 @@ def _t2_facts(rng: random.Random, template: str) -> dict[str, int | float]:
             made = rng.randint(0, top)
             f[f"T2/{row}/new_made"], f[f"T2/{row}/new_published"] = made, made - (made > 0 and rng.random() < 0.2)
             f[f"T2/{row}/total_published"] = f[f"T2/{row}/new_published"] + rng.randint(0, 25 * top)
-        for row, high in (("admin_licensing", 4.7), ("other_admin_services", 3), ("admin_penalty", 4.5),
-                          ("admin_coercion", 3), ("admin_fees", 0)):
+        for row, high in (
+            ("admin_licensing", 4.7),
+            ("other_admin_services", 3),
+            ("admin_penalty", 4.5),
+            ("admin_coercion", 3),
+            ("admin_fees", 0),
+        ):
             prior = _log_int(rng, 0.5, 2.8 if row != "admin_fees" else 1.8)
             f[f"T2/{row}/prior_count"], f[f"T2/{row}/change"] = prior, rng.randint(-min(prior, 20), 40)
             if high:
@@ -186,8 +277,13 @@ def _t3_facts(rng: random.Random, template: str) -> dict[str, int]:
         carried_forward = int((new + carried_over) * rng.uniform(0, 0.08))
         processed = new + carried_over - carried_forward
         counts = _split(rng, processed, [_RESULT_WEIGHT[k] for k in results])
-        values = {"new_requests": new, "carried_over": carried_over, "carried_forward": carried_forward,
-                  "processed_total": processed, **dict(zip(results, counts))}
+        values = {
+            "new_requests": new,
+            "carried_over": carried_over,
+            "carried_forward": carried_forward,
+            "processed_total": processed,
+            **dict(zip(results, counts, strict=False)),
+        }
         f.update({fact_key("T3", row, col): values[row] for row in rows})
     for row in rows:
         f[fact_key("T3", row, "total")] = sum(f[fact_key("T3", row, col)] for col in APPLICANTS)
@@ -208,7 +304,7 @@ def _t4_facts(rng: random.Random) -> dict[str, int]:
     for group in T4_GROUPS:
         busy = rng.random() < 0.5
         values = [rng.choice([0, 0, 1, 2, 3, 8, 20]) if busy else 0 for _ in T4_OUTCOMES[:4]]
-        for outcome, value in zip(T4_OUTCOMES, values + [sum(values)]):
+        for outcome, value in zip(T4_OUTCOMES, values + [sum(values)], strict=False):
             f[fact_key("T4", group.key, outcome.key)] = value
     return f
 
@@ -236,8 +332,13 @@ _FILLER = [
     "加强对基层政务公开工作的业务指导，推动标准化规范化建设落地见效",
     "定期开展网站和政务新媒体内容巡查，及时整改发现的问题",
 ]
-_PROBLEMS = ["政策解读的形式还不够丰富", "基层政务公开工作人员业务能力有待提升", "部分栏目更新不够及时",
-             "依申请公开答复的规范性仍需加强", "公众参与和互动回应的深度还不够"]
+_PROBLEMS = [
+    "政策解读的形式还不够丰富",
+    "基层政务公开工作人员业务能力有待提升",
+    "部分栏目更新不够及时",
+    "依申请公开答复的规范性仍需加强",
+    "公众参与和互动回应的深度还不够",
+]
 
 
 def _sentences(rng: random.Random, k: int) -> str:
@@ -263,10 +364,19 @@ def _sections(rng: random.Random, org: str, year: int, template: str, narrative:
         f"全年组织开展政务公开业务培训{narrative['training_sessions']}场，" + _sentences(rng, 2),
     ]
     problems = rng.sample(_PROBLEMS, 2)
-    five = [sub("一", "存在的主要问题"), f"{year}年，本机关政府信息公开工作取得一定成效，但仍存在{problems[0]}、{problems[1]}等问题。",
-            sub("二", "改进情况"), "下一步，一是" + _sentences(rng, 1)[:-1] + "；二是" + _sentences(rng, 1)]
-    six = (f"{year}年，本机关未收取政府信息公开信息处理费。" if template == V2021 and rng.random() < 0.6
-           else "无。" if rng.random() < 0.5 else "本年度无其他需要报告的事项。")
+    five = [
+        sub("一", "存在的主要问题"),
+        f"{year}年，本机关政府信息公开工作取得一定成效，但仍存在{problems[0]}、{problems[1]}等问题。",
+        sub("二", "改进情况"),
+        "下一步，一是" + _sentences(rng, 1)[:-1] + "；二是" + _sentences(rng, 1),
+    ]
+    six = (
+        f"{year}年，本机关未收取政府信息公开信息处理费。"
+        if template == V2021 and rng.random() < 0.6
+        else "无。"
+        if rng.random() < 0.5
+        else "本年度无其他需要报告的事项。"
+    )
     return {"一": "\n".join(one), "二": "", "三": "", "四": "", "五": "\n".join(five), "六": six}
 
 
@@ -311,17 +421,22 @@ def _t2_grids(report: SyntheticReport) -> list[_Grid]:
     for item, headers, rows, cols in _T2_LAYOUT[report.template]:
         span = 3 - len(headers)  # the last value column stretches over the unused ones
 
-        def line(first: str, texts: list[str]) -> list[_Cell]:
+        def line(first: str, texts: list[str], span: int = span) -> list[_Cell]:
             cells = [_Cell(first, 0)] + [_Cell(t, i + 1) for i, t in enumerate(texts)]
             cells[-1].colspan += span
             return cells
 
-        body = [line(label, [_number(report.facts[f"T2/{row}/{c}"], f"T2/{row}/{c}", report.style) for c in cols])
-                for row, label in rows]
-        headers = [money_header(h, report.style.numbers) if cell_kind("T2", c) == AMOUNT else h
-                   for h, c in zip(headers, cols, strict=True)]
-        grids.append(_Grid(4, [[_Cell(item, 0, colspan=4)], line("信息内容", headers), *body], 2, 1,
-                           (150, 108, 108, 109)))
+        body = [
+            line(label, [_number(report.facts[f"T2/{row}/{c}"], f"T2/{row}/{c}", report.style) for c in cols])
+            for row, label in rows
+        ]
+        headers = [
+            money_header(h, report.style.numbers) if cell_kind("T2", c) == AMOUNT else h
+            for h, c in zip(headers, cols, strict=True)
+        ]
+        grids.append(
+            _Grid(4, [[_Cell(item, 0, colspan=4)], line("信息内容", headers), *body], 2, 1, (150, 108, 108, 109))
+        )
     return grids
 
 
@@ -349,34 +464,59 @@ def _t3_grid(report: SyntheticReport) -> _Grid:
         if key == results[0]:
             labels.insert(0, _Cell("三、本年度办理结果", 0, rowspan=len(results)))
         values = [facts[fact_key("T3", key, c.key)] for c in T3_COLUMNS]
-        rows.append(labels + [_Cell(_number(v, fact_key("T3", key, c.key), style), 3 + i)
-                              for i, (v, c) in enumerate(zip(values, T3_COLUMNS, strict=True))])
+        rows.append(
+            labels
+            + [
+                _Cell(_number(v, fact_key("T3", key, c.key), style), 3 + i)
+                for i, (v, c) in enumerate(zip(values, T3_COLUMNS, strict=True))
+            ]
+        )
     return _Grid(10, rows, 3, 3, (28, 62, 147) + (34,) * 7)
 
 
 def _t4_grid(report: SyntheticReport) -> _Grid:
-    values = [_number(report.facts[fact_key("T4", g.key, o.key)], fact_key("T4", g.key, o.key), report.style)
-              for g in T4_GROUPS for o in T4_OUTCOMES]
-    return _Grid(15, [
-        [_Cell("行政复议", 0, colspan=5), _Cell("行政诉讼", 5, colspan=10)],
-        [_Cell(o.label, i, rowspan=2) for i, o in enumerate(T4_OUTCOMES)]
-        + [_Cell("未经复议直接起诉", 5, colspan=5), _Cell("复议后起诉", 10, colspan=5)],
-        [_Cell(o.label, 5 + i) for i, o in enumerate(T4_OUTCOMES * 2)],
-        [_Cell(v, i) for i, v in enumerate(values)],
-    ], 3, 0, (31.6,) * 15)
+    values = [
+        _number(report.facts[fact_key("T4", g.key, o.key)], fact_key("T4", g.key, o.key), report.style)
+        for g in T4_GROUPS
+        for o in T4_OUTCOMES
+    ]
+    return _Grid(
+        15,
+        [
+            [_Cell("行政复议", 0, colspan=5), _Cell("行政诉讼", 5, colspan=10)],
+            [_Cell(o.label, i, rowspan=2) for i, o in enumerate(T4_OUTCOMES)]
+            + [_Cell("未经复议直接起诉", 5, colspan=5), _Cell("复议后起诉", 10, colspan=5)],
+            [_Cell(o.label, 5 + i) for i, o in enumerate(T4_OUTCOMES * 2)],
+            [_Cell(v, i) for i, v in enumerate(values)],
+        ],
+        3,
+        0,
+        (31.6,) * 15,
+    )
 
 
 def _blocks(report: SyntheticReport) -> list[Block]:
     blocks: list[Block] = [
         ("title", report.title),
-        ("p", f"本报告根据《中华人民共和国政府信息公开条例》要求编制，所列数据的统计期限为{report.year}年1月1日至"
-              f"{report.year}年12月31日。如对本报告有疑问，请与{report.org}联系。"),
+        (
+            "p",
+            f"本报告根据《中华人民共和国政府信息公开条例》要求编制，所列数据的统计期限为{report.year}年1月1日至"
+            f"{report.year}年12月31日。如对本报告有疑问，请与{report.org}联系。",
+        ),
     ]
-    tables: dict[str, GridBlock] = {"二": ("t2", _t2_grids(report)), "三": ("table", _t3_grid(report)),
-                                    "四": ("table", _t4_grid(report))}
-    for number, heading in {"一": "总体情况", "二": "主动公开政府信息情况", "三": "收到和处理政府信息公开申请情况",
-                            "四": "政府信息公开行政复议、行政诉讼情况", "五": "存在的主要问题及改进情况",
-                            "六": "其他需要报告的事项"}.items():
+    tables: dict[str, GridBlock] = {
+        "二": ("t2", _t2_grids(report)),
+        "三": ("table", _t3_grid(report)),
+        "四": ("table", _t4_grid(report)),
+    }
+    for number, heading in {
+        "一": "总体情况",
+        "二": "主动公开政府信息情况",
+        "三": "收到和处理政府信息公开申请情况",
+        "四": "政府信息公开行政复议、行政诉讼情况",
+        "五": "存在的主要问题及改进情况",
+        "六": "其他需要报告的事项",
+    }.items():
         blocks.append(("h1", f"{number}、{heading}"))
         for line in filter(None, report.sections[number].split("\n")):
             is_sub = bool(_SUB_HEADING.match(line)) and len(line) < 20
@@ -420,6 +560,7 @@ def _render_txt(report: SyntheticReport, blocks: list[Block]) -> bytes:
 
 def _md_table(grid: _Grid) -> list[str]:
     """A pipe table: header rows flattened per column, label columns joined into one cell."""
+
     def squash(row: list[_Cell]) -> list[str]:
         labels = " ".join(c.text for c in row if c.col < grid.label_cols and c.text)
         return ([labels] if grid.label_cols else []) + [c.text for c in row if c.col >= grid.label_cols]
@@ -430,9 +571,10 @@ def _md_table(grid: _Grid) -> list[str]:
             for col in range(cell.col, cell.col + cell.colspan):
                 covering[col].append(cell.text)
     header = ["·".join(dict.fromkeys(texts)) for texts in covering]
-    header = ([" ".join(dict.fromkeys(t for ts in covering[: grid.label_cols] for t in ts))] if grid.label_cols
-              else []) + header[grid.label_cols:]
-    rows = [header, ["---"] * len(header)] + [squash(row) for row in grid.rows[grid.header_rows:]]
+    header = (
+        [" ".join(dict.fromkeys(t for ts in covering[: grid.label_cols] for t in ts))] if grid.label_cols else []
+    ) + header[grid.label_cols :]
+    rows = [header, ["---"] * len(header)] + [squash(row) for row in grid.rows[grid.header_rows :]]
     return ["| " + " | ".join(cells) + " |" for cells in rows]
 
 
@@ -458,8 +600,11 @@ def _render_html(report: SyntheticReport, blocks: list[Block]) -> bytes:
         if block[0] == "table" or block[0] == "t2":
             trs = []
             for row in _grid(block).rows:
-                tds = "".join(f'<td rowspan="{c.rowspan}" colspan="{c.colspan}"><p><span>'
-                              f'{escape(c.text) or "&nbsp;"}</span></p></td>' for c in row)
+                tds = "".join(
+                    f'<td rowspan="{c.rowspan}" colspan="{c.colspan}"><p><span>'
+                    f"{escape(c.text) or '&nbsp;'}</span></p></td>"
+                    for c in row
+                )
                 trs.append(f"<tr>{tds}</tr>")
             body.append('<table border="1" cellspacing="0"><tbody>' + "".join(trs) + "</tbody></table>")
         else:
@@ -517,8 +662,9 @@ def _render_pdf(report: SyntheticReport, blocks: list[Block]) -> bytes:
     font = "STSong-Light"  # an Adobe CID font: reportlab needs no font file, pdfplumber maps it to Unicode
     pdfmetrics.registerFont(UnicodeCIDFont(font))
     styles = {
-        "title": ParagraphStyle("title", fontName=font, fontSize=min(17.0, 470 / len(report.title)), leading=26,
-                                alignment=1, wordWrap="CJK"),  # one line, so the title reads back whole
+        "title": ParagraphStyle(
+            "title", fontName=font, fontSize=min(17.0, 470 / len(report.title)), leading=26, alignment=1, wordWrap="CJK"
+        ),  # one line, so the title reads back whole
         "h1": ParagraphStyle("h1", fontName=font, fontSize=13, leading=22, wordWrap="CJK"),
         "h2": ParagraphStyle("h2", fontName=font, fontSize=11.5, leading=19, firstLineIndent=23, wordWrap="CJK"),
         "p": ParagraphStyle("p", fontName=font, fontSize=11.5, leading=19, firstLineIndent=23, wordWrap="CJK"),
@@ -541,16 +687,29 @@ def _render_pdf(report: SyntheticReport, blocks: list[Block]) -> bytes:
 
     buffer = io.BytesIO()
     title = report.title if report.style.metadata_title else ""
-    doc = SimpleDocTemplate(buffer, pagesize=A4, leftMargin=60, rightMargin=60, topMargin=64, bottomMargin=64,
-                            title=title, author="", creator="govqa synthetic")
+    doc = SimpleDocTemplate(
+        buffer,
+        pagesize=A4,
+        leftMargin=60,
+        rightMargin=60,
+        topMargin=64,
+        bottomMargin=64,
+        title=title,
+        author="",
+        creator="govqa synthetic",
+    )
     doc.build(story, onFirstPage=decorate, onLaterPages=decorate)
     return buffer.getvalue()
 
 
 def _pdf_table(grid: _Grid, cell_style, font: str, Paragraph, Table, TableStyle):
     data = [[""] * grid.ncols for _ in grid.rows]
-    commands = [("GRID", (0, 0), (-1, -1), 0.6, "black"), ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
-                ("FONT", (0, 0), (-1, -1), font, 8.5), ("ALIGN", (0, 0), (-1, -1), "CENTER")]
+    commands = [
+        ("GRID", (0, 0), (-1, -1), 0.6, "black"),
+        ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
+        ("FONT", (0, 0), (-1, -1), font, 8.5),
+        ("ALIGN", (0, 0), (-1, -1), "CENTER"),
+    ]
     for r, row in enumerate(grid.rows):
         for cell in row:
             data[r][cell.col] = Paragraph(cell.text, cell_style) if cell.text else ""

@@ -44,10 +44,13 @@ def department_report(i: int, year: int) -> SyntheticReport:
     """Office i's report for `year`, with tables whose numbers obey every template rule."""
     report = make_report(i * 31 + year, year=year)
     org = department_office(i)[0]
-    return report.model_copy(update={
-        "org": org, "title": report.title.replace(report.org, org),
-        "sections": {k: v.replace(report.org, org) for k, v in report.sections.items()},
-    })  # fmt: skip
+    return report.model_copy(
+        update={
+            "org": org,
+            "title": report.title.replace(report.org, org),
+            "sections": {k: v.replace(report.org, org) for k, v in report.sections.items()},
+        }
+    )
 
 
 def write_department_reports(folder: Path, offices: int, years: list[int], fmt: Format = "txt") -> list[Path]:

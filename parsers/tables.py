@@ -61,9 +61,9 @@ def locate_rows(text: str, rows: list[Row], start: int, end: int, stops: str | N
         label_start = m.start()
         prefix = _enum_prefix(row)
         if prefix:
-            before = re.search(prefix, text[max(start, label_start - 8):label_start])
+            before = re.search(prefix, text[max(start, label_start - 8) : label_start])
             if before:
-                label_start = label_start - (len(text[max(start, label_start - 8):label_start]) - before.start())
+                label_start = label_start - (len(text[max(start, label_start - 8) : label_start]) - before.start())
         found.append(LocatedRow(row, label_start, m.end()))
         pos = m.end()
     for i, loc in enumerate(found):
@@ -79,20 +79,44 @@ def _line(text: str, pos: int) -> int:
     return text.count("\n", 0, pos) + 1
 
 
-def _facts(table: str, loc: LocatedRow, cols: list[str], col_labels: list[str], cells: RowCells,
-           text: str, key_row: str | None = None, specs: list[CellSpec] | None = None) -> list[Fact]:
-    label = re.sub(r"\s+", "", text[loc.start:loc.end])
+def _facts(
+    table: str,
+    loc: LocatedRow,
+    cols: list[str],
+    col_labels: list[str],
+    cells: RowCells,
+    text: str,
+    key_row: str | None = None,
+    specs: list[CellSpec] | None = None,
+) -> list[Fact]:
+    label = re.sub(r"\s+", "", text[loc.start : loc.end])
     specs = specs or [CellSpec()] * len(cols)
     facts = []
     for i, col in enumerate(cols):
-        cands = sorted({x for v in cells.candidates if (x := v[i]) is not None}) if cells.status[i] == "ambiguous" else []
+        cands = (
+            sorted({x for v in cells.candidates if (x := v[i]) is not None}) if cells.status[i] == "ambiguous" else []
+        )
         money = specs[i].kind == AMOUNT
-        facts.append(Fact(key=fact_key(table, key_row or loc.row.key, col), table=table, row=key_row or loc.row.key,
-                          col=col, value=cells.values[i], raw=cells.raws[i], label=label, col_label=col_labels[i],
-                          span=(loc.start, loc.region_end), line=_line(text, loc.start), status=cells.status[i],
-                          candidates=cands, kind=specs[i].kind, unit=TEMPLATE_UNIT if money else None,
-                          printed_unit=cells.units[i] if money and cells.values[i] is not None or money and cands
-                          else None, split=cells.split if cells.status[i] != "blank" else ""))
+        facts.append(
+            Fact(
+                key=fact_key(table, key_row or loc.row.key, col),
+                table=table,
+                row=key_row or loc.row.key,
+                col=col,
+                value=cells.values[i],
+                raw=cells.raws[i],
+                label=label,
+                col_label=col_labels[i],
+                span=(loc.start, loc.region_end),
+                line=_line(text, loc.start),
+                status=cells.status[i],
+                candidates=cands,
+                kind=specs[i].kind,
+                unit=TEMPLATE_UNIT if money else None,
+                printed_unit=cells.units[i] if money and cells.values[i] is not None or money and cands else None,
+                split=cells.split if cells.status[i] != "blank" else "",
+            )
+        )
     return facts
 
 
@@ -102,13 +126,12 @@ def _row_sum_ok(values: list[Number]) -> bool:
 
 def parse_t3(text: str, span: tuple[int, int], version: str, limit: int) -> tuple[list[Fact], list[str]]:
     # Some 2021+ reports still print the 2019 single row (六)其他处理: follow the table, not the year.
-    has_2021_rows = re.search(r"逾\s*期\s*不\s*补\s*正|逾\s*期\s*未\s*按\s*收\s*费", text[span[0]:span[1]])
+    has_2021_rows = re.search(r"逾\s*期\s*不\s*补\s*正|逾\s*期\s*未\s*按\s*收\s*费", text[span[0] : span[1]])
     rows = t3_rows("v2021" if has_2021_rows else "v2019")
     located = locate_rows(text, rows, *span)
     if not located or located[0].row.key != "new_requests":
         return [], ["T3: table not found"] if located else []
-    cells = {loc.row.key: read_row(text[loc.end:loc.region_end], _COUNTS7, _row_sum_ok, limit)
-             for loc in located}
+    cells = {loc.row.key: read_row(text[loc.end : loc.region_end], _COUNTS7, _row_sum_ok, limit) for loc in located}
     warnings = _solve_t3_columns(cells)
     cols = [c.key for c in T3_COLUMNS]
     labels = [c.label for c in T3_COLUMNS]
@@ -171,8 +194,10 @@ def _cell_warnings(table: str, row: str, cells: RowCells) -> list[str]:
     out = []
     if any(s == "ambiguous" for s in cells.status):
         options = "; ".join(" | ".join(str(x) for x in v) for v in cells.candidates[:6])
-        out.append(f"{table} row {row}: run-together digits '{cells.run_together}' fit {len(cells.candidates)} "
-                   f"splits ({options}); ambiguous cells stored as null")
+        out.append(
+            f"{table} row {row}: run-together digits '{cells.run_together}' fit {len(cells.candidates)} "
+            f"splits ({options}); ambiguous cells stored as null"
+        )
     if any(s == "missing" for s in cells.status):
         out.append(f"{table} row {row}: {cells.note or 'cells missing'}")
     elif cells.note:
@@ -189,7 +214,7 @@ def parse_t2(text: str, span: tuple[int, int], version: str, limit: int) -> tupl
     warnings: list[str] = []
     for loc in located:
         cols = list(loc.row.columns[version])
-        region = text[loc.end:loc.region_end]
+        region = text[loc.end : loc.region_end]
         unit = _printed_unit(text, start, loc, region)
         specs = [CellSpec(T2_COLUMNS[c].kind, unit if T2_COLUMNS[c].kind == AMOUNT else None) for c in cols]
         row_ok = _t2_items_ok if cols[:2] == ["prior_count", "change"] else None
@@ -210,32 +235,41 @@ def _printed_unit(text: str, t2_start: int, loc: LocatedRow, region: str) -> str
     if label:
         return label.group(1)
     group = text.rfind("第二十条", t2_start, loc.start)
-    header = text[max(group, t2_start):loc.start]
+    header = text[max(group, t2_start) : loc.start]
     units = [a or b for a, b in _HEADER_UNIT.findall(header)]
     return units[-1] if units else None
 
 
 def _t4_ok(values: list[Number]) -> bool:
-    return all(abs(sum(values[g * 5:g * 5 + 4]) - values[g * 5 + 4]) < 1e-9 for g in range(3))
+    return all(abs(sum(values[g * 5 : g * 5 + 4]) - values[g * 5 + 4]) < 1e-9 for g in range(3))
 
 
 def parse_t4(text: str, span: tuple[int, int], limit: int) -> tuple[list[Fact], list[str]]:
-    headers = list(re.finditer(r"总\s*计|尚\s*未\s*审\s*结", text[span[0]:span[1]]))
+    headers = list(re.finditer(r"总\s*计|尚\s*未\s*审\s*结", text[span[0] : span[1]]))
     if not headers:
         return [], []
     start = span[0] + headers[-1].end()
-    narrative = re.search(r"[\u4e00-\u9fff]{4,}", text[start:span[1]])
+    narrative = re.search(r"[\u4e00-\u9fff]{4,}", text[start : span[1]])
     end = start + narrative.start() if narrative else span[1]
     cells = read_row(text[start:end], [CellSpec()] * 15, _t4_ok, limit)
     loc = LocatedRow(Row("all", "行政复议、行政诉讼", "", ""), span[0], start, end)
     facts: list[Fact] = []
     for g, group in enumerate(T4_GROUPS):
-        part = RowCells(cells.values[g * 5:g * 5 + 5], cells.raws[g * 5:g * 5 + 5], cells.status[g * 5:g * 5 + 5],
-                        [v[g * 5:g * 5 + 5] for v in cells.candidates], cells.run_together, cells.note,
-                        split=cells.split)
+        part = RowCells(
+            cells.values[g * 5 : g * 5 + 5],
+            cells.raws[g * 5 : g * 5 + 5],
+            cells.status[g * 5 : g * 5 + 5],
+            [v[g * 5 : g * 5 + 5] for v in cells.candidates],
+            cells.run_together,
+            cells.note,
+            split=cells.split,
+        )
         loc.row = Row(group.key, group.label, group.en, "")
-        facts.extend(_facts("T4", loc, [o.key for o in T4_OUTCOMES], [o.label for o in T4_OUTCOMES], part, text,
-                            key_row=group.key))
+        facts.extend(
+            _facts(
+                "T4", loc, [o.key for o in T4_OUTCOMES], [o.label for o in T4_OUTCOMES], part, text, key_row=group.key
+            )
+        )
         for f in facts[-5:]:
             f.label = group.label
     return facts, _cell_warnings("T4", "all", cells)

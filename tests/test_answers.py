@@ -28,10 +28,13 @@ def _cell(answer, key):
     return next(c for c in answer.citations if c.key == key)
 
 
-@pytest.mark.parametrize("question", [
-    "how many applications did Yichuan get in 2020",
-    "伊川县2020年收到多少政府信息公开申请？",
-])
+@pytest.mark.parametrize(
+    "question",
+    [
+        "how many applications did Yichuan get in 2020",
+        "伊川县2020年收到多少政府信息公开申请？",
+    ],
+)
 def test_new_requests_of_yichuan_2020_are_27_citing_t3(bot, question):
     answer = bot.ask(question)
     assert answer.status == "answered" and answer.route == "sql"
@@ -55,13 +58,16 @@ def test_english_question_with_a_column_gives_that_cell(bot):
     assert (cite.org, cite.year, cite.quote) == ("伊川县人民政府", 2020, "21")
 
 
-@pytest.mark.parametrize("question,value,unit,printed", [
-    ("洛龙区2021年发布政策解读多少条", 496, "条", "政策解读496条"),
-    ("How many policy interpretations did Luolong district publish in 2021?", 496, "条", "政策解读496条"),
-    ("洛龙区2021年主动公开政府信息多少条", 5133, "条", "主动公开政府信息5133条"),
-    ("伊川县2020年保留政务新媒体几个", 4, "个", "政务新媒体4个"),
-    ("平潭县人民政府2013年收到多少政府信息公开申请", 7, "条", "申请7条"),  # pre-2019: no table, the text says it
-])
+@pytest.mark.parametrize(
+    "question,value,unit,printed",
+    [
+        ("洛龙区2021年发布政策解读多少条", 496, "条", "政策解读496条"),
+        ("How many policy interpretations did Luolong district publish in 2021?", 496, "条", "政策解读496条"),
+        ("洛龙区2021年主动公开政府信息多少条", 5133, "条", "主动公开政府信息5133条"),
+        ("伊川县2020年保留政务新媒体几个", 4, "个", "政务新媒体4个"),
+        ("平潭县人民政府2013年收到多少政府信息公开申请", 7, "条", "申请7条"),  # pre-2019: no table, the text says it
+    ],
+)
 def test_numbers_only_in_the_narrative_are_quoted_from_it(bot, corpus_settings, question, value, unit, printed):
     answer = bot.ask(question)
     assert answer.status == "answered" and answer.route == "retrieval"
@@ -72,7 +78,7 @@ def test_numbers_only_in_the_narrative_are_quoted_from_it(bot, corpus_settings, 
     # the span points at the quoted sentence in the report's text as read from its file
     (source,) = bot.store.record(cite.report_id).sources[:1]
     text = read_document(Path(source), corpus_settings.parsing).text
-    assert text[cite.span[0]:cite.span[1]] == cite.quote
+    assert text[cite.span[0] : cite.span[1]] == cite.quote
 
 
 def test_problems_question_quotes_section_five(bot):
@@ -117,7 +123,10 @@ def test_compare_two_offices_cites_each_fact(bot):
     answer = bot.ask("比较淮安市和洪泽区2024年收到的政府信息公开申请数量")
     assert answer.status == "answered"
     facts = {f.org: f.value for f in bot.store.facts(years=[2024], keys=["T3/new_requests/total"])}
-    assert dict(answer.series) == {"淮安市人民政府": facts["淮安市人民政府"], "淮安市洪泽区人民政府": facts["淮安市洪泽区人民政府"]}
+    assert dict(answer.series) == {
+        "淮安市人民政府": facts["淮安市人民政府"],
+        "淮安市洪泽区人民政府": facts["淮安市洪泽区人民政府"],
+    }
     assert [c.org for c in answer.citations] == ["淮安市人民政府", "淮安市洪泽区人民政府"]
     assert all(c.key == "T3/new_requests/total" for c in answer.citations)
 
@@ -140,8 +149,9 @@ def test_which_year_had_the_most_ranks_from_facts(bot):
 
 def test_sum_over_offices(bot):
     answer = bot.ask("淮安市和洪泽区2024年合计收到多少政府信息公开申请")
-    facts = bot.store.facts(orgs=["淮安市人民政府", "淮安市洪泽区人民政府"], years=[2024],
-                            keys=["T3/new_requests/total"])
+    facts = bot.store.facts(
+        orgs=["淮安市人民政府", "淮安市洪泽区人民政府"], years=[2024], keys=["T3/new_requests/total"]
+    )
     assert answer.value == sum(f.value for f in facts) and len(answer.citations) == 2
 
 
@@ -180,8 +190,17 @@ def test_list_reports_of_an_office(bot):
 
 def test_contract_is_the_json_of_the_api(bot):
     contract = bot.ask("伊川县2020年予以公开多少件").contract()
-    assert set(contract) == {"question", "status", "route", "answer", "value", "unit", "citations", "elapsed_ms",
-                             "resolved"}  # how the question was read (issue 11)
+    assert set(contract) == {
+        "question",
+        "status",
+        "route",
+        "answer",
+        "value",
+        "unit",
+        "citations",
+        "elapsed_ms",
+        "resolved",
+    }  # how the question was read (issue 11)
     assert set(contract["citations"][0]) == {"report_id", "title", "org", "year", "section", "locator", "quote"}
     json.dumps(contract, ensure_ascii=False)
 
@@ -200,20 +219,31 @@ def test_table_questions_do_not_load_the_embedding_model(corpus_settings):
 def test_cli_jsonl_answers_in_order_and_reports_errors(corpus_settings):
     questions = ["伊川县2020年收到多少申请", "x" * 3000, "伊川县2021年收到多少申请"]
     env = {**os.environ, "GOVQA_DATA_DIR": str(corpus_settings.data_dir), "HF_HUB_OFFLINE": "1"}
-    done = subprocess.run([sys.executable, "-m", "govqa.cli", "ask", "--jsonl"], input="\n".join(questions),
-                          capture_output=True, text=True, encoding="utf-8", env=env, cwd=REPO, timeout=300)
+    done = subprocess.run(
+        [sys.executable, "-m", "govqa.cli", "ask", "--jsonl"],
+        input="\n".join(questions),
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        env=env,
+        cwd=REPO,
+        timeout=300,
+    )
     assert done.returncode == 0, done.stderr
     lines = [json.loads(line) for line in done.stdout.splitlines()]
     assert [line["status"] for line in lines] == ["answered", "error", "not_found"]
     assert lines[0]["value"] == 27 and "Traceback" not in done.stdout + done.stderr
 
 
-@pytest.mark.parametrize("question", [
-    "洪泽区2024年比2023年多了多少申请",
-    "洪泽区2024年收到的申请增加了多少",
-    "How many more applications did Hongze receive in 2024 than in 2023?",
-    "What was the increase in applications to Hongze from 2023 to 2024?",
-])
+@pytest.mark.parametrize(
+    "question",
+    [
+        "洪泽区2024年比2023年多了多少申请",
+        "洪泽区2024年收到的申请增加了多少",
+        "How many more applications did Hongze receive in 2024 than in 2023?",
+        "What was the increase in applications to Hongze from 2023 to 2024?",
+    ],
+)
 def test_difference_is_computed_from_both_cited_facts(bot, question):
     answer = bot.ask(question)
     assert answer.status == "answered" and answer.value == 95 - 21
@@ -222,26 +252,45 @@ def test_difference_is_computed_from_both_cited_facts(bot, question):
     assert all(s in answer.answer for s in ("95", "21", "74"))
 
 
-@pytest.mark.parametrize("question, value", [
-    ("How many audio policy interpretations did the Luolong district government office publish in 2021?", 208),
-    ("How many video policy interpretations did Luolong publish in 2021?", 58),
-    ("How many graphic policy interpretations did Luolong publish in 2021?", 89),
-    ("How many policy interpretations did Luolong publish in 2021?", 496),
-])
+@pytest.mark.parametrize(
+    "question, value",
+    [
+        ("How many audio policy interpretations did the Luolong district government office publish in 2021?", 208),
+        ("How many video policy interpretations did Luolong publish in 2021?", 58),
+        ("How many graphic policy interpretations did Luolong publish in 2021?", 89),
+        ("How many policy interpretations did Luolong publish in 2021?", 496),
+    ],
+)
 def test_english_narrative_number_is_the_one_attached_to_the_asked_form(bot, question, value):
     answer = bot.ask(question)
     assert answer.route == "retrieval" and answer.value == value
 
 
-@pytest.mark.parametrize("question, value, org, year", [
-    # the same report's 未发生…收费及减免事项 is a zero of fees, never the number of items disclosed
-    ("How many items did the Pingtan Civil Air Defense Office disclose in 2011?", 15, "平潭县人防办", 2011),
-    ("How many items did the Pingtan Environmental Protection Bureau disclose in 2010?", 3, "平潭县环境保护局", 2010),
-    ("Pingtan Health Bureau 2013: how many government information items were proactively disclosed?", 149,
-     "平潭县卫生局", 2013),
-    ("How many issues of its briefing did the Pingtan Quality and Technical Supervision Bureau compile in 2012?", 17,
-     "平潭县质监局", 2012),
-])
+@pytest.mark.parametrize(
+    "question, value, org, year",
+    [
+        # the same report's 未发生…收费及减免事项 is a zero of fees, never the number of items disclosed
+        ("How many items did the Pingtan Civil Air Defense Office disclose in 2011?", 15, "平潭县人防办", 2011),
+        (
+            "How many items did the Pingtan Environmental Protection Bureau disclose in 2010?",
+            3,
+            "平潭县环境保护局",
+            2010,
+        ),
+        (
+            "Pingtan Health Bureau 2013: how many government information items were proactively disclosed?",
+            149,
+            "平潭县卫生局",
+            2013,
+        ),
+        (
+            "How many issues of its briefing did the Pingtan Quality and Technical Supervision Bureau compile in 2012?",
+            17,
+            "平潭县质监局",
+            2012,
+        ),
+    ],
+)
 def test_english_count_of_disclosed_items_is_the_proactive_figure_of_that_report(bot, question, value, org, year):
     answer = bot.ask(question)
     assert (answer.status, answer.route, answer.value) == ("answered", "retrieval", value)
@@ -249,10 +298,13 @@ def test_english_count_of_disclosed_items_is_the_proactive_figure_of_that_report
     assert str(value) in answer.citations[0].quote
 
 
-@pytest.mark.parametrize("question, named, related", [
-    ("开封市鼓楼区2020年收到多少申请", "开封市鼓楼区", "开封市龙亭区人民政府办公室（2019年）"),
-    ("开封市鼓楼区人民政府2021年予以公开多少件", "开封市鼓楼区人民政府", "开封市龙亭区人民政府办公室（2019年）"),
-])
+@pytest.mark.parametrize(
+    "question, named, related",
+    [
+        ("开封市鼓楼区2020年收到多少申请", "开封市鼓楼区", "开封市龙亭区人民政府办公室（2019年）"),
+        ("开封市鼓楼区人民政府2021年予以公开多少件", "开封市鼓楼区人民政府", "开封市龙亭区人民政府办公室（2019年）"),
+    ],
+)
 def test_missing_office_is_named_and_its_regions_offices_are_listed_with_years(bot, question, named, related):
     answer = bot.ask(question)
     assert answer.status == "not_found"
@@ -260,11 +312,14 @@ def test_missing_office_is_named_and_its_regions_offices_are_listed_with_years(b
     assert "没有开封市龙亭区" not in answer.answer
 
 
-@pytest.mark.parametrize("question, value", [
-    ("沐阳县发展和改革局2023年收到多少申请", 26),
-    ("沐阳发改局2023年收到多少申请", 26),
-    ("沭阳县发改局2023年没经过复议直接起诉的有多少件", 0),
-])
+@pytest.mark.parametrize(
+    "question, value",
+    [
+        ("沐阳县发展和改革局2023年收到多少申请", 26),
+        ("沐阳发改局2023年收到多少申请", 26),
+        ("沭阳县发改局2023年没经过复议直接起诉的有多少件", 0),
+    ],
+)
 def test_look_alike_office_names_and_negated_groups_answer_from_the_table(bot, question, value):
     answer = bot.ask(question)
     assert answer.status == "answered" and answer.value == value

@@ -73,15 +73,22 @@ def shared_app(config: pytest.Config, tmp_path_factory: pytest.TempPathFactory, 
         return _RUNNING["app"]
     folder = tmp_path_factory.mktemp("app")
     port = _free_port()
-    env = {**os.environ, "HF_HUB_OFFLINE": "1", "GOVQA_APP__DEFAULT_CORPUS": str(corpus),
-           "GOVQA_APP__MAX_UPLOAD_MB": "2"}  # fmt: skip
+    env = {
+        **os.environ,
+        "HF_HUB_OFFLINE": "1",
+        "GOVQA_APP__DEFAULT_CORPUS": str(corpus),
+        "GOVQA_APP__MAX_UPLOAD_MB": "2",
+    }
     env.pop("GOVQA_DATA_DIR", None)
     log = folder / "app.log"
     with log.open("wb") as out:
         process = subprocess.Popen(
             [sys.executable, str(REPO / "app.py"), "--data-dir", str(folder / "data"), "--port", str(port)],
-            cwd=folder, env=env, stdout=out, stderr=subprocess.STDOUT,
-        )  # fmt: skip
+            cwd=folder,
+            env=env,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+        )
     app = RunningApp(f"http://127.0.0.1:{port}/", port, folder / "data", process, log)
 
     def stop() -> None:
@@ -157,12 +164,19 @@ def test_ask_api_returns_the_same_json_as_govqa_ask_json(client, app_server):
     from_api = client.predict(YICHUAN, api_name="/ask")
     cli = subprocess.run(  # this checkout's CLI (the venv's govqa script may belong to another checkout)
         [sys.executable, "-m", "govqa.cli", "ask", "--json", YICHUAN, "--data-dir", str(app_server.data_dir)],
-        capture_output=True, text=True, timeout=300, env={**os.environ, "HF_HUB_OFFLINE": "1"}, cwd=REPO,
-    )  # fmt: skip
+        capture_output=True,
+        text=True,
+        timeout=300,
+        env={**os.environ, "HF_HUB_OFFLINE": "1"},
+        cwd=REPO,
+    )
     assert cli.returncode == 0, cli.stderr
     from_cli = json.loads(cli.stdout)
-    assert set(from_api) == set(from_cli) == {"question", "status", "route", "answer", "value", "unit", "citations",
-                                              "elapsed_ms", "resolved"}  # fmt: skip
+    assert (
+        set(from_api)
+        == set(from_cli)
+        == {"question", "status", "route", "answer", "value", "unit", "citations", "elapsed_ms", "resolved"}
+    )
     from_api.pop("elapsed_ms"), from_cli.pop("elapsed_ms")
     assert from_api == from_cli
 
@@ -188,7 +202,7 @@ def test_six_questions_in_flight_are_all_answered_correctly(app_server, facts):
     with ThreadPoolExecutor(max_workers=len(cases)) as pool:
         results = list(pool.map(ask, [q for q, _, _ in cases]))
     wall = time.perf_counter() - started
-    for (question, org, year), value, (answer, _) in zip(cases, expected, results):
+    for (question, org, year), value, (answer, _) in zip(cases, expected, results, strict=False):
         assert (answer["status"], answer["value"]) == ("answered", value), question
         assert (answer["citations"][0]["org"], answer["citations"][0]["year"]) == (org, year), question
     print(f"\n{len(cases)} concurrent questions: {wall:.2f} s wall, slowest {max(t for _, t in results):.2f} s")
@@ -257,8 +271,11 @@ def test_while_loading_an_office_not_loaded_yet_is_not_answered_from_another(tmp
         ingestor.close()
     library = app.Library(settings)
     library.progress.update(running=True, done=1, total=65)
-    for question, loaded in [(YICHUAN, "平潭综合实验区 2020"), ("伊川县2020年收到多少政府信息公开申请", "平潭综合实验区2020年"),
-                             ("2020年收到多少申请", "平潭综合实验区2020年")]:  # fmt: skip
+    for question, loaded in [
+        (YICHUAN, "平潭综合实验区 2020"),
+        ("伊川县2020年收到多少政府信息公开申请", "平潭综合实验区2020年"),
+        ("2020年收到多少申请", "平潭综合实验区2020年"),
+    ]:
         answer = library.ask(question)
         assert answer.status == "not_found" and answer.value is None and not answer.citations, question
         assert loaded in answer.answer and "1/65" in answer.answer and "21" not in answer.answer, answer.answer

@@ -21,8 +21,14 @@ pytestmark = [pytest.mark.browser, pytest.mark.slow, pytest.mark.corpus]
 
 CHROMIUM = Path("/usr/bin/chromium")
 SHOTS = Path(__file__).resolve().parents[1] / "test-output"
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-                 "--no-first-run", "--disable-sync"]  # fmt: skip
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+    "--disable-sync",
+]
 ANSWER_TIMEOUT_MS = 90_000
 
 
@@ -137,8 +143,10 @@ def test_trend_question_draws_a_line_chart(page):
     assert drawing.bounding_box()["height"] > 100
     assert not page.locator("#gq-chart-bar").is_visible()
     assert _beside(page.locator("#gq-chart"), page.locator("#gq-chat"))
-    assert "年份" in page.locator("#gq-chart-line").inner_text() or page.locator("#gq-chart-line svg text",
-                                                                               has_text="年份").count()  # fmt: skip
+    assert (
+        "年份" in page.locator("#gq-chart-line").inner_text()
+        or page.locator("#gq-chart-line svg text", has_text="年份").count()
+    )
 
 
 def _new_synthetic_report(app: RunningApp):
@@ -164,8 +172,9 @@ def test_uploaded_report_is_ingested_listed_and_answered(page, app, tmp_path):
     page.set_input_files("#gq-upload input[type=file]", str(upload))
     page.locator("#gq-upload").get_by_text(upload.name).wait_for()
     page.click("#gq-ingest")
-    page.wait_for_function(f"document.querySelector('#gq-upload-results')?.innerText.includes('{report.org}')",
-                           timeout=ANSWER_TIMEOUT_MS)  # fmt: skip
+    page.wait_for_function(
+        f"document.querySelector('#gq-upload-results')?.innerText.includes('{report.org}')", timeout=ANSWER_TIMEOUT_MS
+    )
     results = page.locator("#gq-upload-results").inner_text()
     assert upload.name in results and "ingested" in results and "failed" not in results
     assert (app.data_dir / "uploads" / upload.name).read_bytes() == upload.read_bytes()
@@ -246,9 +255,11 @@ def test_an_ambiguity_choice_clicked_in_the_chat_is_followed_up_within_the_conve
 
 def _clipped(locator) -> list[str]:
     """Texts of the matched cells on screen whose content is wider than the cell (cut off)."""
-    return locator.evaluate_all("cells => cells.filter(c => { const r = c.getBoundingClientRect();"
-                                " return c.innerText.trim() && r.top >= 0 && r.bottom <= innerHeight && c.scrollWidth > c.clientWidth + 1; })"
-                                ".map(c => c.innerText)")
+    return locator.evaluate_all(
+        "cells => cells.filter(c => { const r = c.getBoundingClientRect();"
+        " return c.innerText.trim() && r.top >= 0 && r.bottom <= innerHeight && c.scrollWidth > c.clientWidth + 1; })"
+        ".map(c => c.innerText)"
+    )
 
 
 def _fits(table) -> bool:
@@ -273,7 +284,9 @@ def test_reports_tab_shows_whole_file_names_many_rows_and_cells_that_do_not_edit
     page.fill("#gq-report-filter textarea", "洪泽")
     page.get_by_role("button", name="Refresh 刷新").click()
     page.wait_for_function("!document.querySelector('#gq-reports').innerText.includes('伊川县人民政府')")
-    table.get_by_text("表四：各组总计 = 结果维持 + 结果纠正 + 其他结果 + 尚未审结").filter(visible=True).first.wait_for()
+    table.get_by_text("表四：各组总计 = 结果维持 + 结果纠正 + 其他结果 + 尚未审结").filter(
+        visible=True
+    ).first.wait_for()
     assert "T4: each group" not in table.inner_text()
     assert _clipped(table.locator("td")) == []
     table.get_by_text("2023", exact=True).filter(visible=True).first.click()

@@ -25,8 +25,10 @@ def test_only_the_change_column_is_signed_and_only_fees_and_procurement_are_mone
     keys = all_keys()
     signed = {k for k, info in keys.items() if info.kind == SIGNED}
     money = {k for k, info in keys.items() if info.kind == AMOUNT}
-    assert signed == {f"T2/{r}/change" for r in
-                      ("admin_licensing", "other_admin_services", "admin_penalty", "admin_coercion", "admin_fees")}
+    assert signed == {
+        f"T2/{r}/change"
+        for r in ("admin_licensing", "other_admin_services", "admin_penalty", "admin_coercion", "admin_fees")
+    }
     assert money == {"T2/admin_fees/fee_amount", "T2/centralized_procurement/procurement_amount"}
     assert all(keys[k].unit == TEMPLATE_UNIT for k in money)
     assert {cell_kind("T3", "total"), cell_kind("T4", "pending"), cell_kind("T2", "decisions")} == {COUNT}
@@ -88,8 +90,9 @@ def test_a_decimal_with_digits_run_on_is_ambiguous_with_its_printed_value_among_
 
 
 def test_the_sign_belongs_to_the_signed_cell_only():
-    cells = read_row("2648-18538", [CellSpec(COUNT), CellSpec(SIGNED), CellSpec(COUNT)],
-                     lambda v: v[0] + v[1] >= 0, 10_000)
+    cells = read_row(
+        "2648-18538", [CellSpec(COUNT), CellSpec(SIGNED), CellSpec(COUNT)], lambda v: v[0] + v[1] >= 0, 10_000
+    )
     assert cells.values[0] == 2648 and cells.status == ["ok", "ambiguous", "ambiguous"]
     assert [2648, -18, 538] in cells.candidates
     assert all(c[1] < 0 and c[2] >= 0 for c in cells.candidates)
@@ -113,8 +116,11 @@ def test_pingtan_2020_penalty_row_keeps_the_change_and_the_decisions_apart():
 
 @pytest.mark.corpus
 def test_pingtan_2020_procurement_in_yuan_is_stored_in_wan_yuan_with_the_printed_text():
-    fact = ReportParser().parse(RAW / "fujian-pingtan_2020_pingtanarchive.html").fact(
-        "T2/centralized_procurement/procurement_amount")
+    fact = (
+        ReportParser()
+        .parse(RAW / "fujian-pingtan_2020_pingtanarchive.html")
+        .fact("T2/centralized_procurement/procurement_amount")
+    )
     assert (fact.value, fact.raw, fact.unit, fact.printed_unit) == (7380.28959, "73802895.90元", "万元", "元")
 
 
@@ -132,13 +138,26 @@ def test_a_header_in_another_unit_is_converted_and_recorded(tmp_path, unit, fact
 # ---------------------------------------------------------------- re-validation after parsing
 def _fact(key: str, value, kind: str = COUNT, split: str = "") -> Fact:
     table, row, col = key.split("/")
-    return Fact(key=key, table=table, row=row, col=col, value=value, raw=str(value), label=row, col_label=col,
-                kind=kind, split=split)
+    return Fact(
+        key=key,
+        table=table,
+        row=row,
+        col=col,
+        value=value,
+        raw=str(value),
+        label=row,
+        col_label=col,
+        kind=kind,
+        split=split,
+    )
 
 
 def test_a_value_not_of_its_kind_is_demoted_to_ambiguous_with_a_warning_naming_the_cell():
-    facts = [_fact("T2/admin_penalty/decisions", -18538), _fact("T2/admin_fees/fee_amount", 5949.092023107107, AMOUNT),
-             _fact("T2/admin_penalty/change", -18, SIGNED)]
+    facts = [
+        _fact("T2/admin_penalty/decisions", -18538),
+        _fact("T2/admin_fees/fee_amount", 5949.092023107107, AMOUNT),
+        _fact("T2/admin_penalty/change", -18, SIGNED),
+    ]
     warnings = revalidate(facts, run_checks(facts))
     assert [f.status for f in facts] == ["ambiguous", "ambiguous", "ok"]
     assert facts[0].value is None and any("T2/admin_penalty/decisions" in w for w in warnings)
@@ -146,8 +165,10 @@ def test_a_value_not_of_its_kind_is_demoted_to_ambiguous_with_a_warning_naming_t
 
 
 def test_a_split_chosen_by_kinds_alone_that_breaks_a_rule_is_demoted_but_a_printed_cell_is_not():
-    by_kinds = [_fact("T2/admin_coercion/prior_count", 1, split="by_kinds"),
-                _fact("T2/admin_coercion/change", -26, SIGNED, split="by_kinds")]
+    by_kinds = [
+        _fact("T2/admin_coercion/prior_count", 1, split="by_kinds"),
+        _fact("T2/admin_coercion/change", -26, SIGNED, split="by_kinds"),
+    ]
     printed = [_fact("T2/admin_licensing/prior_count", 1), _fact("T2/admin_licensing/change", -26, SIGNED)]
     checks = run_checks(by_kinds + printed)
     assert checks[0].ok is False and "T2/admin_coercion/change" in checks[0].cells
@@ -165,12 +186,21 @@ def test_the_store_records_the_unit_and_the_printed_unit_of_money_cells(settings
     store.replace_report(report, [SourceFile(source=report.source, sha256=hashlib.sha256(b"x").hexdigest())], office)
     store.close()
     with sqlite3.connect(settings.data_dir / "facts.sqlite3") as conn:
-        rows = dict(((k, (v, u, p)) for k, v, u, p in conn.execute(
-            "SELECT key, value, unit, printed_unit FROM facts WHERE key LIKE 'T2/centralized_procurement/%'")))
-        view = conn.execute("SELECT org, year, value, unit FROM fact_values WHERE key = "
-                            "'T2/centralized_procurement/procurement_amount'").fetchall()
-    assert rows == {"T2/centralized_procurement/procurement_amount": (7380.28959, "万元", "元"),
-                    "T2/centralized_procurement/procurement_items": (395, None, None)}
+        rows = dict(
+            (
+                (k, (v, u, p))
+                for k, v, u, p in conn.execute(
+                    "SELECT key, value, unit, printed_unit FROM facts WHERE key LIKE 'T2/centralized_procurement/%'"
+                )
+            )
+        )
+        view = conn.execute(
+            "SELECT org, year, value, unit FROM fact_values WHERE key = 'T2/centralized_procurement/procurement_amount'"
+        ).fetchall()
+    assert rows == {
+        "T2/centralized_procurement/procurement_amount": (7380.28959, "万元", "元"),
+        "T2/centralized_procurement/procurement_items": (395, None, None),
+    }
     assert view == [("平潭综合实验区", 2020, 7380.28959, "万元")]
 
 
@@ -195,7 +225,9 @@ def test_a_run_of_dashes_between_run_together_digits_is_as_many_blank_cells_as_t
 def test_money_unit_is_taken_from_the_cell_the_row_label_or_the_header(row_text, value, printed_unit):
     from parsers.tables import parse_t2
 
-    text = f"二、主动公开政府信息情况\n第二十条第（九）项\n信息内容\t采购项目数量\t采购总金额（单位：万元）\n{row_text}\n"
+    text = (
+        f"二、主动公开政府信息情况\n第二十条第（九）项\n信息内容\t采购项目数量\t采购总金额（单位：万元）\n{row_text}\n"
+    )
     facts, _ = parse_t2(text, (0, len(text)), "v2019", 10_000)
     amount = next(f for f in facts if f.col == "procurement_amount")
     assert (amount.value, amount.printed_unit, amount.unit) == (value, printed_unit, "万元")

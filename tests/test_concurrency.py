@@ -32,8 +32,11 @@ def app_server(pytestconfig, tmp_path_factory, corpus) -> RunningApp:
 
 def _right(answer: dict, item) -> bool:
     gold = item.gold
-    return answer["status"] == "answered" and answer["value"] is not None and abs(
-        answer["value"] - gold.value) <= gold.tolerance  # fmt: skip
+    return (
+        answer["status"] == "answered"
+        and answer["value"] is not None
+        and abs(answer["value"] - gold.value) <= gold.tolerance
+    )
 
 
 def _reports(db: Path) -> int:
@@ -44,8 +47,9 @@ def _reports(db: Path) -> int:
 @pytest.fixture(scope="module")
 def table_questions(app_server):
     """Gold table questions with a number answer that the app answers right when asked one at a time."""
-    items = [i for i in load_set(REPO / "eval" / "sets" / "corpus.jsonl")
-             if i.gold.type == "number" and i.route == "sql"]  # fmt: skip
+    items = [
+        i for i in load_set(REPO / "eval" / "sets" / "corpus.jsonl") if i.gold.type == "number" and i.route == "sql"
+    ]
     client = Client(app_server.url, verbose=False)
     chosen = []
     for item in items:
@@ -67,8 +71,12 @@ def test_twenty_questions_in_flight_during_an_ingest_are_all_right_and_nothing_i
     env.pop("GOVQA_DATA_DIR", None)
     ingest = subprocess.Popen(
         [sys.executable, "-m", "govqa.cli", "ingest", str(folder), "--data-dir", str(app_server.data_dir)],
-        cwd=REPO, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
-    )  # fmt: skip
+        cwd=REPO,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
     clients = [Client(app_server.url, verbose=False) for _ in range(IN_FLIGHT)]
     deadline = time.monotonic() + 300
     while _reports(db) == before and ingest.poll() is None and time.monotonic() < deadline:
@@ -84,12 +92,15 @@ def test_twenty_questions_in_flight_during_an_ingest_are_all_right_and_nothing_i
     output, _ = ingest.communicate(timeout=300)
     assert ingest.returncode == 0, output
     for _, _, _, answers in rounds:
-        for item, answer in zip(table_questions, answers):
+        for item, answer in zip(table_questions, answers, strict=False):
             assert _right(answer, item), (item.question, answer)
-    assert _reports(db) == before + len({(make_report(500 + i).org, make_report(500 + i).year)
-                                         for i in range(SYNTHETIC_REPORTS)})  # fmt: skip
+    assert _reports(db) == before + len(
+        {(make_report(500 + i).org, make_report(500 + i).year) for i in range(SYNTHETIC_REPORTS)}
+    )
     assert any(start < end for start, end, _, _ in rounds), "no report was committed while questions were in flight"
     for text in (output, app_server.log_tail(200_000)):
         assert "database is locked" not in text
-    print(f"\n{len(rounds)} rounds of {IN_FLIGHT} questions during the ingest; "
-          f"slowest round {max(r[2] for r in rounds):.2f} s; reports {before} → {_reports(db)}")
+    print(
+        f"\n{len(rounds)} rounds of {IN_FLIGHT} questions during the ingest; "
+        f"slowest round {max(r[2] for r in rounds):.2f} s; reports {before} → {_reports(db)}"
+    )

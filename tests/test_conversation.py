@@ -159,12 +159,16 @@ def test_cli_jsonl_reads_conversation_lines_in_order_with_interleaved_ids(corpus
     lines.append("那2022年呢？")  # a plain line is a question of its own: nothing to lean on
     done = subprocess.run(
         [sys.executable, "-m", "govqa.cli", "ask", "--jsonl", "--data-dir", str(corpus_settings.data_dir)],
-        input="\n".join(lines) + "\n", capture_output=True, text=True, timeout=600, cwd=REPO,
-    )  # fmt: skip
+        input="\n".join(lines) + "\n",
+        capture_output=True,
+        text=True,
+        timeout=600,
+        cwd=REPO,
+    )
     assert done.returncode == 0, done.stderr[-2000:]
     answers = [json.loads(line) for line in done.stdout.splitlines()]
     assert len(answers) == len(expected) + 1
-    for answer, (name, turn) in zip(answers, expected):
+    for answer, (name, turn) in zip(answers, expected, strict=False):
         assert answer["conversation"] == name and answer["question"] == turn[0]
         check_turn(bot.store, answer, turn)
     alone = answers[-1]
@@ -174,17 +178,29 @@ def test_cli_jsonl_reads_conversation_lines_in_order_with_interleaved_ids(corpus
 # ---------------------------------------------------------------------------- pieces (no corpus)
 @pytest.mark.parametrize(
     ("question", "small_talk"),
-    [("hi", True), ("Hello!", True), ("你好", True), ("您好，你能做什么？", True), ("help", True),
-     ("what can you do?", True), ("谢谢", True), ("hi there", True),
-     ("伊川县2020年收到多少申请", False), ("help: how many requests did Pingtan get in 2024", False),
-     ("你好，平潭2021年收到多少申请", False), ("what about 2022?", False)],
-)  # fmt: skip
+    [
+        ("hi", True),
+        ("Hello!", True),
+        ("你好", True),
+        ("您好，你能做什么？", True),
+        ("help", True),
+        ("what can you do?", True),
+        ("谢谢", True),
+        ("hi there", True),
+        ("伊川县2020年收到多少申请", False),
+        ("help: how many requests did Pingtan get in 2024", False),
+        ("你好，平潭2021年收到多少申请", False),
+        ("what about 2022?", False),
+    ],
+)
 def test_greetings_and_questions_about_the_bot_are_small_talk(question, small_talk):
     assert is_small_talk(question) is small_talk
 
 
-@pytest.mark.parametrize(("question", "language"), [("hi", "en"), ("help", "en"), ("你好", "zh"),
-                                                    ("What about Hongze district?", "en"), ("那2022年呢？", "zh")])
+@pytest.mark.parametrize(
+    ("question", "language"),
+    [("hi", "en"), ("help", "en"), ("你好", "zh"), ("What about Hongze district?", "en"), ("那2022年呢？", "zh")],
+)
 def test_replies_follow_the_question_language(question, language):
     assert reply_language(question) == language
 
@@ -201,8 +217,14 @@ def _no_reread(plan, intent):
 
 
 def test_a_plan_field_no_slot_knows_is_carried_over_unless_the_question_sets_it():
-    previous = PlanWithOperation(question="平潭2021年申请数的占比", language="zh", intent="fact", offices=[PINGTAN],
-                                 years=[2021], operation="share")  # fmt: skip
+    previous = PlanWithOperation(
+        question="平潭2021年申请数的占比",
+        language="zh",
+        intent="fact",
+        offices=[PINGTAN],
+        years=[2021],
+        operation="share",
+    )
     fresh = PlanWithOperation(question="那2022年呢？", language="zh", intent="narrative", years=[2022])
     merged = follow(fresh, previous, None, _no_reread)
     assert (merged.plan.operation, merged.plan.years, merged.plan.offices) == ("share", [2022], [PINGTAN])
@@ -215,10 +237,18 @@ def test_a_question_naming_office_year_and_measure_stands_alone():
     from bot.models import Measure
 
     measure = Measure(name=NEW, label="本年新收", label_en="new", parts=[[NEW]])
-    previous = QueryPlan(question="q1", language="zh", intent="trend", offices=[PINGTAN], years=[2021, 2022],
-                         measures=[measure])  # fmt: skip
-    fresh = QueryPlan(question="伊川县2020年收到多少申请", language="zh", intent="fact", offices=[YICHUAN],
-                      office_mentions=["伊川县"], years=[2020], measures=[measure])  # fmt: skip
+    previous = QueryPlan(
+        question="q1", language="zh", intent="trend", offices=[PINGTAN], years=[2021, 2022], measures=[measure]
+    )
+    fresh = QueryPlan(
+        question="伊川县2020年收到多少申请",
+        language="zh",
+        intent="fact",
+        offices=[YICHUAN],
+        office_mentions=["伊川县"],
+        years=[2020],
+        measures=[measure],
+    )
     assert all(named_slots(fresh, None)[s] for s in ("office", "year", "measure"))
     reading = follow(fresh, previous, None, _no_reread)
     assert reading.plan is fresh and reading.inherited == []

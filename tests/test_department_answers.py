@@ -84,7 +84,7 @@ def test_department_question_is_answered_with_that_offices_figure(bot, facet, qu
 
 # (facet, question) — no report fits: not_found, no value
 NOT_FOUND = [
-    ("absent_organ", "澄枫县教育局2023年收到多少政府信息公开申请"),   # 澄枫县 has no 教育局 (澄澄县 has)
+    ("absent_organ", "澄枫县教育局2023年收到多少政府信息公开申请"),  # 澄枫县 has no 教育局 (澄澄县 has)
     ("absent_organ", "澄汀县统计局2022年收到多少政府信息公开申请"),
     ("absent_organ", "How many applications did the Chengting audit bureau receive in 2023?"),
     ("absent_organ", "审计局2023年收到多少政府信息公开申请"),
@@ -100,8 +100,13 @@ def test_department_question_with_no_report_is_not_found_without_a_value(bot, fa
     assert answer.status == "not_found" and answer.value is None, (facet, answer.answer)
 
 
-@pytest.mark.parametrize("question", ["公安局2023年收到多少政府信息公开申请",  # 澄澄县 and 澄枫县 each have one
-                                      "How many applications did Chengwei receive in 2022?"])  # 澄蔚 and 澄苇 sound alike
+@pytest.mark.parametrize(
+    "question",
+    [
+        "公安局2023年收到多少政府信息公开申请",  # 澄澄县 and 澄枫县 each have one
+        "How many applications did Chengwei receive in 2022?",
+    ],
+)  # 澄蔚 and 澄苇 sound alike
 def test_department_name_fitting_several_offices_is_ambiguous(bot, question):
     answer = bot.ask(question)
     assert answer.status == "ambiguous" and answer.value is None, answer.answer

@@ -46,10 +46,26 @@ def test_ingest_into_postgresql_and_a_chroma_server_then_answer_from_them(remote
     env = {**os.environ, "HF_HUB_OFFLINE": "1"}
     env.pop("GOVQA_DATA_DIR", None)
     done = subprocess.run(
-        [sys.executable, "-m", "govqa.cli", "ingest", str(folder), "--data-dir", str(remote_settings.data_dir),
-         "--db-url", remote_settings.index.db_url, "--chroma-url", remote_settings.index.chroma_url],
-        cwd=REPO, env=env, capture_output=True, text=True, timeout=600, check=False,
-    )  # fmt: skip
+        [
+            sys.executable,
+            "-m",
+            "govqa.cli",
+            "ingest",
+            str(folder),
+            "--data-dir",
+            str(remote_settings.data_dir),
+            "--db-url",
+            remote_settings.index.db_url,
+            "--chroma-url",
+            remote_settings.index.chroma_url,
+        ],
+        cwd=REPO,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=600,
+        check=False,
+    )
     assert done.returncode == 0, done.stdout + done.stderr
     assert f"{len(SEEDS)} ingested" in done.stdout
     assert not (remote_settings.data_dir / "facts.sqlite3").exists() and not remote_settings.chroma_path.exists()

@@ -26,7 +26,8 @@ def report(corpus_settings) -> EvalReport:
 def test_every_category_meets_its_threshold(report):
     assert report.checked_config == "fused"
     assert not report.threshold_misses, "below threshold (see test-output/eval/report.md):\n" + "\n".join(
-        str(m) for m in report.threshold_misses)
+        str(m) for m in report.threshold_misses
+    )
 
 
 def test_every_gold_question_is_scored_and_reported(report):

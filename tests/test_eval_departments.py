@@ -26,7 +26,8 @@ def report(corpus_settings) -> EvalReport:
 
 def test_every_naming_form_meets_its_floor_and_none_is_confidently_wrong(report):
     assert not report.threshold_misses, "below threshold (see test-output/eval-departments/report.md):\n" + "\n".join(
-        str(m) for m in report.threshold_misses)
+        str(m) for m in report.threshold_misses
+    )
     (run,) = report.runs
     assert run.confidently_wrong == {"departments": 0}
 
@@ -36,4 +37,5 @@ def test_every_department_question_is_scored_with_its_naming_form(report):
     (run,) = report.runs
     assert [s.id for s in run.items] == [i.id for i in items] and len(items) >= 120
     assert {"full", "alone", "abbrev", "region+organ", "english", "absent_organ", "absent_place", "typo"} <= {
-        f.category for f in run.facets}
+        f.category for f in run.facets
+    }

@@ -25,7 +25,8 @@ def report(corpus_settings) -> EvalReport:
 def test_every_operation_meets_its_threshold_and_none_is_confidently_wrong(report):
     assert report.checked_config == "fused"
     assert not report.threshold_misses, "below threshold (see test-output/eval-derived/report.md):\n" + "\n".join(
-        str(m) for m in report.threshold_misses)
+        str(m) for m in report.threshold_misses
+    )
     (run,) = report.runs
     assert run.confidently_wrong == {"derived": 0}
 
@@ -36,6 +37,17 @@ def test_every_derived_question_is_scored_with_its_operation(report):
     assert [s.id for s in run.items] == [i.id for i in items]
     assert all(s.facet for s in run.items) and len(items) >= 150
     facets = {f.category for f in run.facets}
-    assert {"share", "multiple", "difference", "change_pct", "sum", "mean", "rank_categories", "rank_years",
-            "exists", "count", "not_recorded"} <= facets
+    assert {
+        "share",
+        "multiple",
+        "difference",
+        "change_pct",
+        "sum",
+        "mean",
+        "rank_categories",
+        "rank_years",
+        "exists",
+        "count",
+        "not_recorded",
+    } <= facets
     assert "## Scores by facet" in (OUT / "report.md").read_text(encoding="utf-8")

@@ -22,17 +22,30 @@ INJECTION = "伊川县人民政府'; DROP TABLE facts; --"
 
 # Narrative of a small 2020 report in the shape the parser produces: （一） sub-sections under 一.
 YICHUAN_SECTIONS = [
-    ("一", "总体情况", "2020年，伊川县深入贯彻落实政府信息公开条例，扎实推进政务公开。", [
-        ("（一）", "主动公开情况", "全年主动公开政府信息5133条，发布政策解读496条。"),
-        ("（二）", "政府信息公开平台建设情况",
-         "根据政务新媒体管理要求，督促政务新媒体主办单位履行职责，全县目前保留政务新媒体4个，其中微信3个、微博1个。"),
-    ]),
+    (
+        "一",
+        "总体情况",
+        "2020年，伊川县深入贯彻落实政府信息公开条例，扎实推进政务公开。",
+        [
+            ("（一）", "主动公开情况", "全年主动公开政府信息5133条，发布政策解读496条。"),
+            (
+                "（二）",
+                "政府信息公开平台建设情况",
+                "根据政务新媒体管理要求，督促政务新媒体主办单位履行职责，全县目前保留政务新媒体4个，其中微信3个、微博1个。",
+            ),
+        ],
+    ),
     ("二", "主动公开政府信息情况", "规章\t0\t0\t0", []),
     ("三", "收到和处理政府信息公开申请情况", "本年新收政府信息公开申请数量\t2\t21\t0\t0\t4\t0\t27", []),
     ("四", "政府信息公开行政复议、行政诉讼情况", "0\t0\t0\t0\t0", []),
-    ("五", "存在的主要问题及改进情况", "政务公开工作人员业务水平有待提高。下一步加强培训，规范政务新媒体开设程序。", []),
+    (
+        "五",
+        "存在的主要问题及改进情况",
+        "政务公开工作人员业务水平有待提高。下一步加强培训，规范政务新媒体开设程序。",
+        [],
+    ),
     ("六", "其他需要报告的事项", "无", []),
-]  # fmt: skip
+]
 
 YICHUAN_T3 = {
     "new_requests": [2, 21, 0, 0, 4, 0, 27],
@@ -48,14 +61,26 @@ YICHUAN_T3 = {
 def fact(key: str, value, status: str | None = None, candidates=(), span=None) -> Fact:
     info = all_keys()[key]
     return Fact(
-        key=key, table=info.table, row=info.row, col=info.col, value=value,
-        raw="" if value is None else str(value), label=info.row_label, col_label=info.col_label,
-        status=status or ("ok" if value is not None else "blank"), candidates=list(candidates), span=span,
-    )  # fmt: skip
+        key=key,
+        table=info.table,
+        row=info.row,
+        col=info.col,
+        value=value,
+        raw="" if value is None else str(value),
+        label=info.row_label,
+        col_label=info.col_label,
+        status=status or ("ok" if value is not None else "blank"),
+        candidates=list(candidates),
+        span=span,
+    )
 
 
 def t3_facts(rows: dict[str, list]) -> list[Fact]:
-    return [fact(f"T3/{row}/{col.key}", v) for row, values in rows.items() for col, v in zip(T3_COLUMNS, values)]
+    return [
+        fact(f"T3/{row}/{col.key}", v)
+        for row, values in rows.items()
+        for col, v in zip(T3_COLUMNS, values, strict=False)
+    ]
 
 
 def build_report(
@@ -81,16 +106,34 @@ def build_report(
         for kid_number, kid_heading, kid_body in kids:
             kid_start = len(text)
             text += f"{kid_number}{kid_heading}\n\n{kid_body}\n\n"
-            children.append(Section(number=kid_number, level=2, heading=kid_heading, text=kid_body,
-                                    span=(kid_start, len(text)), parent=number))  # fmt: skip
-        parsed.append(Section(number=number, level=1, heading=heading, text=text[body_start:].strip(),
-                              span=(start, len(text))))  # fmt: skip
+            children.append(
+                Section(
+                    number=kid_number,
+                    level=2,
+                    heading=kid_heading,
+                    text=kid_body,
+                    span=(kid_start, len(text)),
+                    parent=number,
+                )
+            )
+        parsed.append(
+            Section(number=number, level=1, heading=heading, text=text[body_start:].strip(), span=(start, len(text)))
+        )
         parsed += children
     if facts is None:
         facts = t3_facts(YICHUAN_T3) + [fact("T2/admin_licensing/decisions", 49822)]
     rid = report_id or hashlib.sha256(text.encode()).hexdigest()[:16]
-    report = Report(report_id=rid, source=f"{org}{year}.txt", title=title, org=org, region=region or [],
-                    year=year, template=template, sections=parsed, facts=facts)  # fmt: skip
+    report = Report(
+        report_id=rid,
+        source=f"{org}{year}.txt",
+        title=title,
+        org=org,
+        region=region or [],
+        year=year,
+        template=template,
+        sections=parsed,
+        facts=facts,
+    )
     return report, text
 
 
@@ -123,7 +166,15 @@ def test_migrations_are_recorded_once_and_rerun_safely(settings):
         ledger = conn.execute("SELECT number, name FROM schema_migrations").fetchall()
         names = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type IN ('table', 'view')")}
     assert [n for n, _ in ledger] == [m[0] for m in MIGRATIONS]
-    assert {"reports", "report_sources", "facts", "offices", "fact_values", "report_t3_totals", "store_version"} <= names
+    assert {
+        "reports",
+        "report_sources",
+        "facts",
+        "offices",
+        "fact_values",
+        "report_t3_totals",
+        "store_version",
+    } <= names
 
 
 def test_a_reader_sees_the_store_version_and_generations_change_after_another_connection_writes(store, settings):
@@ -134,7 +185,9 @@ def test_a_reader_sees_the_store_version_and_generations_change_after_another_co
     store_report(store, make_report(year=2021))
     assert reader.version() == before + 2
     after = reader.generations()
-    assert sorted(r.year for r in reader.reports()) == [2020, 2021] and set(after) == {r.report_id for r in reader.reports()}
+    assert sorted(r.year for r in reader.reports()) == [2020, 2021] and set(after) == {
+        r.report_id for r in reader.reports()
+    }
     store.delete_report(next(iter(after)))
     assert len(reader.generations()) == 1 and reader.version() == before + 3
     reader.close()
@@ -142,8 +195,10 @@ def test_a_reader_sees_the_store_version_and_generations_change_after_another_co
 
 def test_a_failing_migration_rolls_back_and_names_itself(settings):
     engine = create_engine(f"sqlite:///{settings.data_dir / 'm.sqlite3'}")
-    bad = [(1, "good", ["CREATE TABLE kept (x INTEGER)"]),
-           (2, "broken", ["CREATE TABLE half (x INTEGER)", "INSERT INTO missing_table VALUES (1)"])]  # fmt: skip
+    bad = [
+        (1, "good", ["CREATE TABLE kept (x INTEGER)"]),
+        (2, "broken", ["CREATE TABLE half (x INTEGER)", "INSERT INTO missing_table VALUES (1)"]),
+    ]
     with pytest.raises(StoreError, match="migration 2 \\(broken\\)"):
         migrate(engine, bad)
     with engine.connect() as conn:
@@ -203,7 +258,12 @@ def test_unusable_database_url_is_a_store_error():
 def test_stored_fact_keeps_its_value_label_and_location(store):
     store_report(store, make_report(facts=[fact("T3/new_requests/total", 27, span=(1830, 1865))]))
     [record] = store.facts(orgs=["伊川县人民政府"], years=[2020], keys=["T3/new_requests/total"])
-    assert (record.value, record.raw, record.label, record.col_label) == (27, "27", "一、本年新收政府信息公开申请数量", "总计")
+    assert (record.value, record.raw, record.label, record.col_label) == (
+        27,
+        "27",
+        "一、本年新收政府信息公开申请数量",
+        "总计",
+    )
     assert isinstance(record.value, int)
     assert (record.table, record.row, record.col, record.span) == ("T3", "new_requests", "total", (1830, 1865))
 
@@ -343,7 +403,10 @@ def test_t3_totals_view_gives_one_row_per_report_in_plain_sqlite(store, settings
             "SELECT org, year, new_requests, carried_over, processed_total, carried_forward, granted, denied "
             "FROM report_t3_totals ORDER BY org"
         ).fetchall()
-    assert rows == [("伊川县人民政府", 2020, 27, 0, 27, 0, 25, 1), ("洛阳市洛龙区人民政府办公室", 2021, 49, None, None, None, None, None)]
+    assert rows == [
+        ("伊川县人民政府", 2020, 27, 0, 27, 0, 25, 1),
+        ("洛阳市洛龙区人民政府办公室", 2021, 49, None, None, None, None, None),
+    ]
 
 
 def test_fact_values_view_joins_office_year_and_title(store, settings):
@@ -386,7 +449,10 @@ def test_postgresql_store_migrates_stores_and_queries_like_sqlite(postgres_store
     store = postgres_store
     FactStore(store.url).close()  # migrations re-run safely
     store_report(store, make_report())
-    store_report(store, make_report(year=2021, facts=[fact("T3/new_requests/total", None), fact("T2/admin_fees/fee_amount", 18651.06)]))
+    store_report(
+        store,
+        make_report(year=2021, facts=[fact("T3/new_requests/total", None), fact("T2/admin_fees/fee_amount", 18651.06)]),
+    )
     [value] = store.facts(orgs=["伊川县人民政府"], years=[2020], keys=["T3/new_requests/total"])
     assert value.value == 27 and isinstance(value.value, int)
     assert store.facts(years=[2021], keys=["T2/admin_fees/fee_amount"])[0].value == 18651.06
@@ -395,8 +461,9 @@ def test_postgresql_store_migrates_stores_and_queries_like_sqlite(postgres_store
     assert store.facts(orgs=[INJECTION]) == [] and store.counts()["reports"] == 2
     assert store.offices()[0].years == [2020, 2021] and store.offices()[0].is_government is True
     with store.engine.connect() as conn:
-        totals = conn.execute(sa.text(
-            "SELECT year, new_requests, granted, denied FROM report_t3_totals ORDER BY year")).all()
+        totals = conn.execute(
+            sa.text("SELECT year, new_requests, granted, denied FROM report_t3_totals ORDER BY year")
+        ).all()
         ledger = conn.execute(sa.text("SELECT number FROM schema_migrations")).scalars().all()
     assert [tuple(r) for r in totals] == [(2020, 27, 25, 1), (2021, None, None, None)]
     assert ledger == [m[0] for m in MIGRATIONS]

@@ -25,10 +25,19 @@ def _prose(text: str) -> str:
 
 @pytest.mark.parametrize(
     ("question", "language", "outside"),
-    [("hi", "en", False), ("help", "en", False), ("What can you do?", "en", False), ("Hello!", "en", False),
-     ("你好", "zh", False), ("你能做什么", "zh", False), ("帮助", "zh", False), ("您好，你是谁？", "zh", False),
-     ("今天天气怎么样", "zh", True), ("what is the weather like today", "en", True)],
-)  # fmt: skip
+    [
+        ("hi", "en", False),
+        ("help", "en", False),
+        ("What can you do?", "en", False),
+        ("Hello!", "en", False),
+        ("你好", "zh", False),
+        ("你能做什么", "zh", False),
+        ("帮助", "zh", False),
+        ("您好，你是谁？", "zh", False),
+        ("今天天气怎么样", "zh", True),
+        ("what is the weather like today", "en", True),
+    ],
+)
 def test_help_answer_is_in_the_question_language_with_examples(bot, question, language, outside):
     answer = bot.ask(question)
     assert answer.status == "help" and answer.route == "none" and answer.value is None and not answer.citations
@@ -46,8 +55,11 @@ def test_help_answer_is_in_the_question_language_with_examples(bot, question, la
 def test_help_examples_name_stored_offices_and_years(bot):
     offices = example_offices(list(bot.offices.values()), list(bot.records.values()))
     org, years = offices[0]
-    assert years == sorted(y for y in bot.offices[org].years if any(
-        r.org == org and r.year == y and r.n_facts for r in bot.records.values()))
+    assert years == sorted(
+        y
+        for y in bot.offices[org].years
+        if any(r.org == org and r.year == y and r.n_facts for r in bot.records.values())
+    )
     zh = bot.ask("你好").candidates
     assert zh[0] == f"{org}{years[-1]}年收到多少政府信息公开申请"
 

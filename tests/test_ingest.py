@@ -124,7 +124,9 @@ def test_changed_file_replaces_its_old_facts_and_chunks(ingestor, reports_dir):
     assert new.report_id != old.report_id and (new.org, new.year) == (old.org, old.year)
     assert ingestor.facts.facts(report_id=old.report_id) == []
     assert chunk_report_ids(ingestor) == {new.report_id}
-    assert any("本年度新增一段说明文字" in h.chunk.text for h in ingestor.index.search("新增一段说明文字", mode="lexical"))
+    assert any(
+        "本年度新增一段说明文字" in h.chunk.text for h in ingestor.index.search("新增一段说明文字", mode="lexical")
+    )
 
 
 def test_file_overwritten_with_another_report_drops_the_old_report(ingestor, reports_dir):
@@ -185,14 +187,19 @@ def test_unsupported_missing_and_hidden_paths(tmp_path):
     (tmp_path / "dir" / "c.csv").write_text("x")
     files, problems = find_report_files([tmp_path / "notes.xlsx", tmp_path / "missing.pdf", tmp_path / "dir"])
     assert [f.name for f in files] == ["b.TXT"]
-    assert {Path(p.path).name: p.reason.split(" ")[0] for p in problems} == {"notes.xlsx": "unsupported", "missing.pdf": "no"}
+    assert {Path(p.path).name: p.reason.split(" ")[0] for p in problems} == {
+        "notes.xlsx": "unsupported",
+        "missing.pdf": "no",
+    }
 
 
 def test_sql_failure_after_the_chroma_write_removes_the_new_chunks(ingestor, reports_dir):
     ingestor.ingest_paths([next(reports_dir.glob("*.txt"))])
     chunks, counts = ingestor.index.count(), ingestor.facts.counts()
     # Two facts under one key violate the facts primary key: the SQL transaction fails after Chroma was written.
-    broken = make_report("淮安市人民政府", 2021, facts=[fact("T3/new_requests/total", 1), fact("T3/new_requests/total", 2)])
+    broken = make_report(
+        "淮安市人民政府", 2021, facts=[fact("T3/new_requests/total", 1), fact("T3/new_requests/total", 2)]
+    )
     with pytest.raises(StoreError):
         ingestor._commit(broken, None, [SourceFile(source="/x/broken.txt", sha256="0" * 64)], [])
     assert ingestor.index.count() == chunks
@@ -200,8 +207,9 @@ def test_sql_failure_after_the_chroma_write_removes_the_new_chunks(ingestor, rep
     assert ingestor.facts.counts() == counts
 
 
-def test_chunks_left_by_a_crash_are_swept_when_the_next_ingest_opens_the_index(settings, ingestor, reports_dir,
-                                                                              embedder):
+def test_chunks_left_by_a_crash_are_swept_when_the_next_ingest_opens_the_index(
+    settings, ingestor, reports_dir, embedder
+):
     first, second = sorted(reports_dir.glob("*.txt"))
     ingestor.ingest_paths([first])
     crashed = make_report("淮安市人民政府", 2021)
@@ -282,7 +290,9 @@ def test_corpus_ingests_every_file_and_keeps_html_copies_once(corpus_ingest):
     pingtan_2020 = ingestor.facts.find_report("平潭综合实验区", 2020)
     assert pingtan_2020 is not None
     assert sorted(Path(s).name for s in pingtan_2020.sources) == [
-        "fujian-pingtan_2020_pingtanarchive.html", "fujian-pingtan_2020_pingtanarchive.txt"]  # fmt: skip
+        "fujian-pingtan_2020_pingtanarchive.html",
+        "fujian-pingtan_2020_pingtanarchive.txt",
+    ]
 
 
 @pytest.mark.slow

@@ -49,8 +49,11 @@ def test_fake_llm_json_plan_fills_the_metric_the_rules_missed(planner):
 
 def test_fake_llm_structured_output_uses_tool_calls(planner):
     plan = planner.plan("伊川县2020年有多少件被同意了？")
-    call = {"name": "PlanDraft", "id": "1",
-            "args": {"intent": "fact", "offices": [YICHUAN], "years": [2020], "metrics": ["T3/granted/total"]}}
+    call = {
+        "name": "PlanDraft",
+        "id": "1",
+        "args": {"intent": "fact", "offices": [YICHUAN], "years": [2020], "metrics": ["T3/granted/total"]},
+    }
     assistant = ChatAssistant(ToolCallingFakeChatModel(messages=iter([AIMessage(content="", tool_calls=[call])])))
     draft = assistant.draft_plan(plan.question, [YICHUAN])
     assert draft == PlanDraft(intent="fact", offices=[YICHUAN], years=[2020], metrics=["T3/granted/total"])
@@ -69,10 +72,13 @@ def test_fake_llm_unparsable_plan_is_a_model_error():
         ChatAssistant(_fake("I think it is about applications")).draft_plan("伊川县2020年…", [YICHUAN])
 
 
-@pytest.mark.parametrize("wording,kept", [
-    ("洛龙区2021年发布政策解读496条。", True),
-    ("洛龙区2021年发布政策解读约500条。", False),  # a number the quote does not hold
-])
+@pytest.mark.parametrize(
+    "wording,kept",
+    [
+        ("洛龙区2021年发布政策解读496条。", True),
+        ("洛龙区2021年发布政策解读约500条。", False),  # a number the quote does not hold
+    ],
+)
 def test_fake_llm_wording_with_a_number_not_in_the_quotes_is_dropped(wording, kept):
     quotes = ["在区政府门户网站发布政策解读496条，其中图解89条、音频208条。"]
     phrased = ChatAssistant(_fake(wording)).phrase("洛龙区2021年发布政策解读多少条", quotes, "zh")

@@ -35,11 +35,14 @@ def renfang(corpus):
     return planner, NarrativeAnswerer(whole_report, {RENFANG: "Pingtan Civil Air Defense Office"})
 
 
-@pytest.mark.parametrize("question, value", [
-    ("How many items did the Pingtan Civil Air Defense Office disclose in 2011?", 15),
-    ("Pingtan Civil Air Defense Office: items proactively disclosed in 2011?", 15),
-    ("平潭县人防办2011年主动公开信息多少条？", 15),
-])
+@pytest.mark.parametrize(
+    "question, value",
+    [
+        ("How many items did the Pingtan Civil Air Defense Office disclose in 2011?", 15),
+        ("Pingtan Civil Air Defense Office: items proactively disclosed in 2011?", 15),
+        ("平潭县人防办2011年主动公开信息多少条？", 15),
+    ],
+)
 def test_disclosed_items_are_the_proactive_figure_not_the_fees_zero(renfang, question, value):
     planner, answerer = renfang
     answer = answerer.answer(planner.plan(question))
@@ -54,10 +57,13 @@ def test_a_zero_stated_for_fees_does_not_answer_a_narrative_count(renfang):
     assert answer is None or (answer.value != 0 and "未发生" not in answer.citations[0].quote)
 
 
-@pytest.mark.parametrize("question, focus, unit", [
-    ("How many items did the Pingtan Civil Air Defense Office disclose in 2011?", "主动公开", None),
-    ("How many issues of its briefing did the Pingtan Civil Air Defense Office compile in 2011?", "简报", "期"),
-])
+@pytest.mark.parametrize(
+    "question, focus, unit",
+    [
+        ("How many items did the Pingtan Civil Air Defense Office disclose in 2011?", "主动公开", None),
+        ("How many issues of its briefing did the Pingtan Civil Air Defense Office compile in 2011?", "简报", "期"),
+    ],
+)
 def test_english_words_name_the_chinese_measure_and_unit(renfang, question, focus, unit):
     planner, _ = renfang
     asked = question_words(question, planner.plan(question))

@@ -77,7 +77,10 @@ def test_department_and_zone_never_take_a_bare_region_name(org, not_an_alias):
         ("淮安市洪泽区人民政府", ["hongze", "hongze district"]),
         ("平潭综合实验区", ["pingtan", "pingtan comprehensive experimental zone"]),
         ("平潭县人民政府", ["pingtan", "pingtan county"]),
-        ("濮阳经济技术开发区管委会办公室", ["puyang economic and technological development zone", "puyang development zone"]),
+        (
+            "濮阳经济技术开发区管委会办公室",
+            ["puyang economic and technological development zone", "puyang development zone"],
+        ),
         ("沭阳县发展和改革局", ["shuyang county development and reform bureau"]),
         ("平潭综合实验区公安局", ["pingtan public security bureau"]),
     ],
@@ -90,13 +93,19 @@ def test_pinyin_and_english_forms_are_lower_case_and_cover_common_spellings(org,
 
 @pytest.mark.parametrize(
     ("org", "bare"),
-    [("平潭综合实验区公安局", "pingtan"), ("濮阳经济技术开发区管委会办公室", "puyang"), ("沭阳县发展和改革局", "shuyang")],
+    [
+        ("平潭综合实验区公安局", "pingtan"),
+        ("濮阳经济技术开发区管委会办公室", "puyang"),
+        ("沭阳县发展和改革局", "shuyang"),
+    ],
 )
 def test_department_pinyin_never_is_the_bare_region(org, bare):
     assert bare not in office_record(org, [], is_government_office(org), []).pinyin
 
 
-@pytest.mark.parametrize(("chinese", "forms"), [("淮安", ["huaian", "huai'an"]), ("伊川", ["yichuan"]), ("西安", ["xian", "xi'an"])])
+@pytest.mark.parametrize(
+    ("chinese", "forms"), [("淮安", ["huaian", "huai'an"]), ("伊川", ["yichuan"]), ("西安", ["xian", "xi'an"])]
+)
 def test_pinyin_marks_a_syllable_boundary_before_a_vowel(chinese, forms):
     assert pinyin_name(chinese) == forms
 

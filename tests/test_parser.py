@@ -158,7 +158,7 @@ def test_sections_have_numbers_headings_and_spans(parsed):
     text = (SEEDS / SEED["003"]).read_text(encoding="utf-8")
     five = next(s for s in report.sections if s.number == "五")
     assert five.heading == "存在的主要问题及改进情况"
-    assert text[five.span[0]:five.span[1]].startswith("五、存在的主要问题")
+    assert text[five.span[0] : five.span[1]].startswith("五、存在的主要问题")
     subs = [s.heading for s in report.sections if s.level == 2 and s.parent == "一"]
     assert subs[1] == "主动公开情况"
 
@@ -204,12 +204,26 @@ def test_text_that_is_not_a_report_raises_parse_error_naming_the_file(content, r
 def test_parse_cli_prints_json_lines_with_the_report_fields_and_fails_on_bad_files(tmp_path):
     bad = tmp_path / "bad.txt"
     bad.write_text("随便写点什么", encoding="utf-8")
-    out = subprocess.run([sys.executable, "-m", "govqa.cli", "parse", "--json", str(SEEDS / SEED["003"]), str(bad)],
-                         capture_output=True, text=True)
+    out = subprocess.run(
+        [sys.executable, "-m", "govqa.cli", "parse", "--json", str(SEEDS / SEED["003"]), str(bad)],
+        capture_output=True,
+        text=True,
+    )
     assert out.returncode == 1 and "bad.txt" in out.stderr
     report = json.loads(out.stdout.splitlines()[0])
-    assert set(report) == {"report_id", "source", "title", "org", "region", "year", "template", "sections",
-                           "facts", "checks", "warnings"}
+    assert set(report) == {
+        "report_id",
+        "source",
+        "title",
+        "org",
+        "region",
+        "year",
+        "template",
+        "sections",
+        "facts",
+        "checks",
+        "warnings",
+    }
     assert report["source"] == str(SEEDS / SEED["003"])
 
 

@@ -6,6 +6,13 @@ import hashlib
 import pytest
 
 from bot.models import Answer, Citation, QueryPlan
+from bot.render import fact_citation
+from govqa.errors import IngestError
+from index.facts import FactStore
+from index.models import ReportRecord, SourceFile
+from index.offices import is_government_office, office_record
+from parsers.checks import run_checks
+from parsers.report import ReportParser
 from web.presenting import (
     CitationContexts,
     answer_html,
@@ -24,13 +31,6 @@ from web.presenting import (
     write_facts_csv,
 )
 from web.uploads import safe_upload_name, store_upload
-from bot.render import fact_citation
-from govqa.errors import IngestError
-from index.facts import FactStore
-from index.models import ReportRecord, SourceFile
-from index.offices import is_government_office, office_record
-from parsers.checks import run_checks
-from parsers.report import ReportParser
 
 YICHUAN_SEED = "003_5e020ea6cd751a4c.txt"
 LUOLONG_SEED = "000_fd2255dcef9b15cd.txt"
@@ -103,7 +103,7 @@ def test_table_citation_card_shows_office_year_section_cell_and_value(store):
     )
     card = citation_card(1, citation, context, [])
     assert "<b>伊川县人民政府</b> · 2020年 · 三、收到和处理政府信息公开申请情况" in card
-    assert "本年新收政府信息公开申请数量 × 总计 = <b class=\"gq-val\">27</b>" in card
+    assert '本年新收政府信息公开申请数量 × 总计 = <b class="gq-val">27</b>' in card
     # Opened, the card shows the whole printed row with the cited column marked.
     assert context.cited_column == "总计"
     assert dict(context.row)["总计"] == "27"
@@ -115,8 +115,15 @@ def test_table_citation_card_shows_office_year_section_cell_and_value(store):
 def test_passage_citation_card_marks_question_words_and_the_quote_in_its_section(luolong):
     section = next(s for s in luolong.sections if s.number == "五")
     sentence = section.text.strip().split("。")[0] + "。"
-    citation = Citation(report_id=luolong.report_id, title=luolong.title, org=luolong.org, year=luolong.year,
-                        section="五、存在的主要问题及改进情况", locator="第1–20字", quote=sentence)  # fmt: skip
+    citation = Citation(
+        report_id=luolong.report_id,
+        title=luolong.title,
+        org=luolong.org,
+        year=luolong.year,
+        section="五、存在的主要问题及改进情况",
+        locator="第1–20字",
+        quote=sentence,
+    )
     context = citation_context(luolong, citation)
     assert context.section_title == "五、存在的主要问题及改进情况"
     word = sentence[2:4]
@@ -136,8 +143,15 @@ def test_sub_section_citation_finds_the_sub_section_not_its_parent(yichuan):
 
 @pytest.mark.corpus
 def test_unknown_report_gives_a_card_without_context_instead_of_failing(store):
-    citation = Citation(report_id="no-such-report", title="t", org="某县人民政府", year=2020, section="五、",
-                        locator="x", quote="一句话")  # fmt: skip
+    citation = Citation(
+        report_id="no-such-report",
+        title="t",
+        org="某县人民政府",
+        year=2020,
+        section="五、",
+        locator="x",
+        quote="一句话",
+    )
     [context] = CitationContexts(store).for_answer(
         Answer(question="q", status="answered", route="retrieval", answer="", citations=[citation])
     )
@@ -146,8 +160,15 @@ def test_unknown_report_gives_a_card_without_context_instead_of_failing(store):
 
 
 def test_answer_html_escapes_text_and_turns_references_into_badges():
-    answer = Answer(question="<b>q</b>", status="answered", route="sql", value=27, unit="件",
-                    answer="根据报告，<script>为27件[1]。\n- 2020年: 27件 [1]", elapsed_ms=12.0)  # fmt: skip
+    answer = Answer(
+        question="<b>q</b>",
+        status="answered",
+        route="sql",
+        value=27,
+        unit="件",
+        answer="根据报告，<script>为27件[1]。\n- 2020年: 27件 [1]",
+        elapsed_ms=12.0,
+    )
     out = answer_html(answer)
     assert "<script>" not in out and "&lt;script&gt;" in out
     assert '<span class="gq-ref">1</span>' in out
@@ -219,16 +240,27 @@ def test_sections_are_expandable_blocks_with_escaped_text(yichuan):
 
 @pytest.mark.parametrize(
     ("text", "year", "expected"),
-    [("", None, ["伊川县人民政府", "平潭综合实验区"]), ("伊川", None, ["伊川县人民政府"]),
-     ("PINGTAN", None, ["平潭综合实验区"]), ("", "2020", ["伊川县人民政府"]), ("", 2021, []),
-     ("", "All", ["伊川县人民政府", "平潭综合实验区"])],
-)  # fmt: skip
+    [
+        ("", None, ["伊川县人民政府", "平潭综合实验区"]),
+        ("伊川", None, ["伊川县人民政府"]),
+        ("PINGTAN", None, ["平潭综合实验区"]),
+        ("", "2020", ["伊川县人民政府"]),
+        ("", 2021, []),
+        ("", "All", ["伊川县人民政府", "平潭综合实验区"]),
+    ],
+)
 def test_reports_filter_by_text_and_year(text, year, expected):
     records = [
         ReportRecord(report_id="a", org="伊川县人民政府", year=2020, template="v2019", title="t", sources=["/x/a.txt"]),
-        ReportRecord(report_id="b", org="平潭综合实验区", year=2024, template="v2021", title="t",
-                     sources=["/x/fujian-pingtan_2024.txt"]),
-    ]  # fmt: skip
+        ReportRecord(
+            report_id="b",
+            org="平潭综合实验区",
+            year=2024,
+            template="v2021",
+            title="t",
+            sources=["/x/fujian-pingtan_2024.txt"],
+        ),
+    ]
     assert [r.org for r in filter_reports(records, text, year)] == expected
 
 
@@ -279,9 +311,11 @@ def test_uploads_are_stored_inside_the_uploads_folder_and_deduplicated(tmp_path)
 
 @pytest.mark.parametrize(
     ("size", "name", "reason"),
-    [(2 * 1024 * 1024, "big.pdf", "2.0 MiB is over the 1 MiB upload limit"),
-     (10, "tool.exe", "unsupported file type .exe")],
-)  # fmt: skip
+    [
+        (2 * 1024 * 1024, "big.pdf", "2.0 MiB is over the 1 MiB upload limit"),
+        (10, "tool.exe", "unsupported file type .exe"),
+    ],
+)
 def test_oversized_or_unsupported_uploads_are_refused_with_the_reason(tmp_path, size, name, reason):
     source = tmp_path / "upload.bin"
     source.write_bytes(b"x" * size)

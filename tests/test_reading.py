@@ -18,8 +18,15 @@ from parsers.reading import read_document
 from parsers.synthetic import FORMATS, make_report, render
 
 NEW_REQUESTS = "一、本年新收政府信息公开申请数量"
-T3_COLS = ["natural_person", "commercial_enterprise", "research_institution", "social_welfare_org",
-           "legal_service_org", "other_org", "total"]
+T3_COLS = [
+    "natural_person",
+    "commercial_enterprise",
+    "research_institution",
+    "social_welfare_org",
+    "legal_service_org",
+    "other_org",
+    "total",
+]
 
 
 def _write(tmp_path: Path, name: str, data: bytes) -> Path:
@@ -68,9 +75,11 @@ def test_txt_windows_line_ends_become_newlines(tmp_path):
 
 def test_crawler_header_is_kept_and_gives_the_title(tmp_path):
     report = make_report(3)
-    header = (f"标题: {report.title}\n发布时间: 2021-01-20 10:00\n文号: \n发布机构: {report.org}\n栏目: 政府信息公开年报\n"
-              "原文链接: https://example.invalid/a.htm\n本地目录: x\n页面链接与图片详见 links.tsv(同目录)\n"
-              "==================== 正文 ====================\n")
+    header = (
+        f"标题: {report.title}\n发布时间: 2021-01-20 10:00\n文号: \n发布机构: {report.org}\n栏目: 政府信息公开年报\n"
+        "原文链接: https://example.invalid/a.htm\n本地目录: x\n页面链接与图片详见 links.tsv(同目录)\n"
+        "==================== 正文 ====================\n"
+    )
     text = header + render(report, "txt").decode("utf-8")
     document = read_document(_write(tmp_path, "x_pingtanarchive.txt", text.encode("utf-8")), ParsingSettings())
     assert document.title_hint == report.title
@@ -183,8 +192,11 @@ def test_pdf_t3_continued_over_a_page_break_reads_as_one_table(tmp_path):
     for seed in range(50):
         pdf = render(make_report(seed), "pdf")
         with pdfplumber.open(io.BytesIO(pdf)) as opened:
-            pages = [i for i, page in enumerate(opened.pages)
-                     if re.search(r"本年新收|予以公开|结转下年度继续办理", page.extract_text() or "")]
+            pages = [
+                i
+                for i, page in enumerate(opened.pages)
+                if re.search(r"本年新收|予以公开|结转下年度继续办理", page.extract_text() or "")
+            ]
         if len(pages) > 1:
             break
     else:
@@ -192,7 +204,7 @@ def test_pdf_t3_continued_over_a_page_break_reads_as_one_table(tmp_path):
     report = make_report(seed)
     lines = read_document(_write(tmp_path, "split.pdf", pdf), ParsingSettings()).text.split("\n")
     first = lines.index(next(line for line in lines if line.startswith(NEW_REQUESTS)))
-    t3 = lines[first: first + len([k for k in report.facts if k.startswith("T3/") and k.endswith("/total")])]
+    t3 = lines[first : first + len([k for k in report.facts if k.startswith("T3/") and k.endswith("/total")])]
     assert t3[-1].split("\t") == ["四、结转下年度继续办理"] + _expected_cells(report, "carried_forward")
     assert all(len(line.split("\t")) >= 8 for line in t3)  # no row broken by the page break
 
@@ -215,7 +227,10 @@ def test_html_merged_cells_are_not_repeated_and_cell_lines_join(tmp_path):
     <tr><td>（三）不予公开</td><td><p>1.属于</p><p>国家秘密</p></td><td></td></tr></table></div></body></html>"""
     document = read_document(_write(tmp_path, "m.html", html.encode("utf-8")), ParsingSettings())
     assert document.text.split("\n") == [
-        "一、总体情况", "正文内容", "三、本年度办理结果\t（一）予以公开\t5", "（三）不予公开\t1.属于国家秘密\t",
+        "一、总体情况",
+        "正文内容",
+        "三、本年度办理结果\t（一）予以公开\t5",
+        "（三）不予公开\t1.属于国家秘密\t",
     ]
     assert document.title_hint == "某单位2020年政府信息公开工作年度报告"
 
@@ -235,38 +250,76 @@ def test_docx_merged_cells_are_not_repeated(tmp_path):
     document.save(buffer)
     text = read_document(_write(tmp_path, "m.docx", buffer.getvalue()), ParsingSettings()).text
     assert text.split("\n") == [
-        "一、总体情况", "三、本年度办理结果\t（一）予以公开\t7", "（三）不予公开\t1.属于国家秘密\t0",
-        "2.其他法律行政法规禁止公开\t", "二、主动公开政府信息情况",
+        "一、总体情况",
+        "三、本年度办理结果\t（一）予以公开\t7",
+        "（三）不予公开\t1.属于国家秘密\t0",
+        "2.其他法律行政法规禁止公开\t",
+        "二、主动公开政府信息情况",
     ]
 
 
 def test_markdown_headings_bold_and_pipe_tables_become_plain_lines(tmp_path):
-    md = ("# 某县人民政府2021年政府信息公开工作年度报告\n\n## 一、总体情况\n\n全年主动公开**政府信息**120条。\n\n"
-          "| 信息内容 | 本年处理决定数量 |\n|:---|---:|\n| 行政许可 | 55 |\n| 行政处罚 |  |\n\n1. 加强培训\n")
+    md = (
+        "# 某县人民政府2021年政府信息公开工作年度报告\n\n## 一、总体情况\n\n全年主动公开**政府信息**120条。\n\n"
+        "| 信息内容 | 本年处理决定数量 |\n|:---|---:|\n| 行政许可 | 55 |\n| 行政处罚 |  |\n\n1. 加强培训\n"
+    )
     document = read_document(_write(tmp_path, "r.md", md.encode("utf-8")), ParsingSettings())
     assert [line for line in document.text.split("\n") if line] == [
-        "某县人民政府2021年政府信息公开工作年度报告", "一、总体情况", "全年主动公开政府信息120条。",
-        "信息内容\t本年处理决定数量", "行政许可\t55", "行政处罚\t", "1. 加强培训",
+        "某县人民政府2021年政府信息公开工作年度报告",
+        "一、总体情况",
+        "全年主动公开政府信息120条。",
+        "信息内容\t本年处理决定数量",
+        "行政许可\t55",
+        "行政处罚\t",
+        "1. 加强培训",
     ]
     assert document.title_hint == "某县人民政府2021年政府信息公开工作年度报告"
 
 
 # ------------------------------------------------------------------ the real corpus
 REAL = [  # file, title, T3 new_requests cells, T4 numbers (None: not checked)
-    ("fujian-pingtan_2024_pingtanarchive.html", "平潭综合实验区2024年度政府信息公开工作年度报告",
-     ["217", "1", "0", "0", "0", "0", "218"], "2 1 3 1 7 0 0 0 0 0 13 2 4 0 19"),
-    ("fujian-pingtan_2020_pingtanarchive.html", "平潭综合实验区2020年度政府信息公开工作年度报告",
-     ["20", "0", "0", "0", "0", "1", "21"], "0 0 0 0 0 0 0 0 0 0 0 0 0 0 0"),
-    ("fujian-pingtan-gonganju_2024_pingtanarchive.html", "平潭综合实验区公安局2024年政府信息公开工作年度报告",
-     ["8", "0", "0", "0", "0", "0", "8"], None),
-    ("jiangsu-suqian-shuyang-fagaiju_2023_kiro.html", "沭阳县发展和改革局2023年政府信息公开年度报告",
-     ["26", "", "", "", "", "", "26"], "0 0 0 1 1 0 0 0 0 0 0 0 0 0 0"),
-    ("jiangsu-huaian-hongzequ_2023_kiro.pdf", "洪泽区人民政府2023年政府信息公开工作年度报告",
-     ["21", "0", "0", "0", "0", "0", "21"], "10 1 0 0 0 0 0 0 0 0 5 0 0 0 0"),
-    ("jiangsu-huaian-hongzequ_2024_kiro.pdf", "淮安市洪泽区人民政府2024年政府信息公开工作年度报告",
-     ["95", "0", "0", "0", "0", "0", "95"], None),
-    ("jiangsu-huaian-shi_2024_govnianbao.pdf", "淮安市人民政府2024年政府信息公开工作年度报告",
-     ["3001", "53", "0", "0", "61", "4", "3119"], "72 64 178 37 351 13 4 8 1 26 12 1 1 6 20"),
+    (
+        "fujian-pingtan_2024_pingtanarchive.html",
+        "平潭综合实验区2024年度政府信息公开工作年度报告",
+        ["217", "1", "0", "0", "0", "0", "218"],
+        "2 1 3 1 7 0 0 0 0 0 13 2 4 0 19",
+    ),
+    (
+        "fujian-pingtan_2020_pingtanarchive.html",
+        "平潭综合实验区2020年度政府信息公开工作年度报告",
+        ["20", "0", "0", "0", "0", "1", "21"],
+        "0 0 0 0 0 0 0 0 0 0 0 0 0 0 0",
+    ),
+    (
+        "fujian-pingtan-gonganju_2024_pingtanarchive.html",
+        "平潭综合实验区公安局2024年政府信息公开工作年度报告",
+        ["8", "0", "0", "0", "0", "0", "8"],
+        None,
+    ),
+    (
+        "jiangsu-suqian-shuyang-fagaiju_2023_kiro.html",
+        "沭阳县发展和改革局2023年政府信息公开年度报告",
+        ["26", "", "", "", "", "", "26"],
+        "0 0 0 1 1 0 0 0 0 0 0 0 0 0 0",
+    ),
+    (
+        "jiangsu-huaian-hongzequ_2023_kiro.pdf",
+        "洪泽区人民政府2023年政府信息公开工作年度报告",
+        ["21", "0", "0", "0", "0", "0", "21"],
+        "10 1 0 0 0 0 0 0 0 0 5 0 0 0 0",
+    ),
+    (
+        "jiangsu-huaian-hongzequ_2024_kiro.pdf",
+        "淮安市洪泽区人民政府2024年政府信息公开工作年度报告",
+        ["95", "0", "0", "0", "0", "0", "95"],
+        None,
+    ),
+    (
+        "jiangsu-huaian-shi_2024_govnianbao.pdf",
+        "淮安市人民政府2024年政府信息公开工作年度报告",
+        ["3001", "53", "0", "0", "61", "4", "3119"],
+        "72 64 178 37 351 13 4 8 1 26 12 1 1 6 20",
+    ),
 ]
 
 

@@ -72,8 +72,11 @@ def test_sections_are_found_in_these_layouts_too(parser, name, numbers, first_he
     [
         ("平潭县交通局2012年政府信息公开工作年度报告", ""),  # the title alone says it
         ("平潭县卫生局2011年度政府信息公开", ""),
-        ("通知", "根据《中华人民共和国政府信息公开条例》，本报告由六个部分组成。\n一、概述\n二、主动公开政府信息情况\n"
-                "三、依申请公开政府信息情况"),  # an odd title, but the body's wording and headings
+        (
+            "通知",
+            "根据《中华人民共和国政府信息公开条例》，本报告由六个部分组成。\n一、概述\n二、主动公开政府信息情况\n"
+            "三、依申请公开政府信息情况",
+        ),  # an odd title, but the body's wording and headings
         ("附件", "二、主动公开政府信息情况\n第二十条第（一）项\n三、收到和处理政府信息公开申请情况\n本年新收"),
     ],
 )
@@ -84,10 +87,14 @@ def test_a_report_is_recognised_by_what_it_is(title, text):
 @pytest.mark.parametrize(
     "text, missing",
     [
-        ("天气预报\n今天晴，明天多云。", ["names no 信息公开 report", "never calls itself", "no section headings",
-                                        "no statistical tables"]),
-        ("关于印发《政府信息公开指南》的通知\n各科室：根据《中华人民共和国政府信息公开条例》，现印发指南。",
-         ["names no 信息公开 report", "no statistical tables"]),
+        (
+            "天气预报\n今天晴，明天多云。",
+            ["names no 信息公开 report", "never calls itself", "no section headings", "no statistical tables"],
+        ),
+        (
+            "关于印发《政府信息公开指南》的通知\n各科室：根据《中华人民共和国政府信息公开条例》，现印发指南。",
+            ["names no 信息公开 report", "no statistical tables"],
+        ),
         ("政府信息公开年报\n2021年度 2020年度 2019年度", ["names no 信息公开 report of a year", "no section headings"]),
     ],
 )

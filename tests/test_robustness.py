@@ -26,7 +26,6 @@ from hypothesis import strategies as st
 from reportlab.lib import pdfencrypt
 from reportlab.pdfgen import canvas
 
-from web.uploads import store_upload
 from bot.service import QuestionAnswerer
 from govqa.errors import IngestError
 from govqa.settings import Settings
@@ -34,6 +33,7 @@ from index.facts import FactStore
 from index.ingest import Ingestor
 from index.sections import SectionIndex
 from parsers.synthetic import make_report, render, write_corpus
+from web.uploads import store_upload
 
 REPO = Path(__file__).resolve().parents[1]
 NEW_REQUESTS = "T3/new_requests/total"
@@ -94,8 +94,11 @@ def _batch_files(good_txt: bytes, good_html: bytes) -> dict[str, tuple[bytes, st
         "scan.pdf": (_image_only_pdf(), "failed", "image-only PDF: no extractable text"),
         "garbage.docx": (_garbage_docx(), "failed", "broken .docx"),
         "not-a-zip.docx": (random.Random(2).randbytes(3000), "failed", "not a zip package"),
-        "weather.html": ("<html><head><title>天气预报</title></head><body><p>今天晴，明天多云。</p></body></html>"
-                         .encode(), "skipped", "not a government information disclosure annual report"),
+        "weather.html": (
+            "<html><head><title>天气预报</title></head><body><p>今天晴，明天多云。</p></body></html>".encode(),
+            "skipped",
+            "not a government information disclosure annual report",
+        ),
         "binary.txt": (random.Random(4).randbytes(5000), "failed", "not a text file"),
         "gbk.txt": (render(make_report(3), "txt").decode("utf-8").encode("gbk"), "ingested", None),
         "gb18030.txt": (_gb18030_only(4), "ingested", None),
@@ -105,12 +108,30 @@ def _batch_files(good_txt: bytes, good_html: bytes) -> dict[str, tuple[bytes, st
         "copy-of-good.html": (good_html, "duplicate", "same report as"),
         "renamed-good.txt": (good_txt, "duplicate", "same bytes as"),
         "vanishes.txt": (render(make_report(9), "txt"), "failed", "file not found"),
-    }  # fmt: skip
+    }
 
 
-BATCH = ["empty.txt", "random-bytes.pdf", "truncated.pdf", "encrypted.pdf", "owner-locked.pdf", "scan.pdf",
-         "garbage.docx", "not-a-zip.docx", "weather.html", "binary.txt", "gbk.txt", "gb18030.txt", "utf16.txt",
-         "utf16le-no-bom.txt", "no-tables.txt", "copy-of-good.html", "renamed-good.txt", "vanishes.txt", "huge.txt"]
+BATCH = [
+    "empty.txt",
+    "random-bytes.pdf",
+    "truncated.pdf",
+    "encrypted.pdf",
+    "owner-locked.pdf",
+    "scan.pdf",
+    "garbage.docx",
+    "not-a-zip.docx",
+    "weather.html",
+    "binary.txt",
+    "gbk.txt",
+    "gb18030.txt",
+    "utf16.txt",
+    "utf16le-no-bom.txt",
+    "no-tables.txt",
+    "copy-of-good.html",
+    "renamed-good.txt",
+    "vanishes.txt",
+    "huge.txt",
+]
 SEED_OF = {"gbk.txt": 3, "gb18030.txt": 4, "utf16.txt": 5, "utf16le-no-bom.txt": 6, "no-tables.txt": 8}
 
 
@@ -145,9 +166,12 @@ class Stocked:
         (self.batch / "vanishes.txt").unlink(missing_ok=True)  # listed before the run, gone before its turn
 
     def snapshot(self) -> dict:
-        return {"counts": self.ingestor.facts.counts(), "chunks": self.ingestor.index.count(),
-                "good_facts": self.ingestor.facts.facts(report_id=self.good_id),
-                "good_chunks": self.ingestor.index.chunks(self.good_id)}  # fmt: skip
+        return {
+            "counts": self.ingestor.facts.counts(),
+            "chunks": self.ingestor.index.count(),
+            "good_facts": self.ingestor.facts.facts(report_id=self.good_id),
+            "good_chunks": self.ingestor.index.chunks(self.good_id),
+        }
 
     def ask_good(self):
         qa = QuestionAnswerer.from_settings(self.settings)
@@ -244,8 +268,13 @@ def test_kill_9_during_an_ingest_leaves_a_usable_index_and_a_rerun_completes(tmp
     data = tmp_path / "data"
     env = {**os.environ, "HF_HUB_OFFLINE": "1"}
     env.pop("GOVQA_DATA_DIR", None)
-    process = subprocess.Popen([sys.executable, "-m", "govqa.cli", "ingest", str(folder), "--data-dir", str(data)],
-                               cwd=REPO, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)  # fmt: skip
+    process = subprocess.Popen(
+        [sys.executable, "-m", "govqa.cli", "ingest", str(folder), "--data-dir", str(data)],
+        cwd=REPO,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     deadline = time.monotonic() + 300
     while _committed_reports(data / "facts.sqlite3") < 1 and process.poll() is None and time.monotonic() < deadline:
         time.sleep(0.05)
@@ -296,8 +325,10 @@ def stored_store(settings):
 def test_read_only_store_connection_refuses_writes(stored_store):
     import sqlalchemy as sa
 
-    with pytest.raises(sa.exc.OperationalError, match="readonly|read-only|query_only"), \
-            stored_store.engine.connect() as conn:
+    with (
+        pytest.raises(sa.exc.OperationalError, match="readonly|read-only|query_only"),
+        stored_store.engine.connect() as conn,
+    ):
         conn.execute(sa.text("DELETE FROM facts"))
     assert stored_store.counts()["facts"] > 0
 
@@ -318,8 +349,18 @@ def test_any_upload_name_is_stored_inside_the_uploads_folder(tmp_path, name):
     assert stored.read_bytes() == b"x"
 
 
-@pytest.mark.parametrize("name", ["../../../etc/cron.d/evil.txt", "/etc/passwd.txt", "..\\..\\boot.ini.txt",
-                                  "C:\\Windows\\win.ini.txt", "a/../../b.pdf", "\x00../x.txt", "....//....//x.md"])
+@pytest.mark.parametrize(
+    "name",
+    [
+        "../../../etc/cron.d/evil.txt",
+        "/etc/passwd.txt",
+        "..\\..\\boot.ini.txt",
+        "C:\\Windows\\win.ini.txt",
+        "a/../../b.pdf",
+        "\x00../x.txt",
+        "....//....//x.md",
+    ],
+)
 def test_traversal_upload_names_stay_in_the_uploads_folder(tmp_path, name):
     source = tmp_path / "upload.bin"
     source.write_bytes(b"report")
@@ -327,4 +368,5 @@ def test_traversal_upload_names_stay_in_the_uploads_folder(tmp_path, name):
     stored = store_upload(source, name, uploads, max_mb=1)
     assert stored.resolve().parent == uploads.resolve()
     assert sorted(p.relative_to(tmp_path) for p in tmp_path.rglob("*") if p.is_file()) == sorted(
-        [Path("upload.bin"), stored.relative_to(tmp_path)])
+        [Path("upload.bin"), stored.relative_to(tmp_path)]
+    )

@@ -24,8 +24,10 @@ def cases(draw, formats: list[str]):
     run_together = fmt == "txt" and draw(st.booleans())
     thousands = draw(st.sampled_from(["", ",", "，"]))
     forms = NumberForms(
-        thousands=thousands, spaced=not thousands and not run_together and draw(st.booleans()),
-        fullwidth=draw(st.booleans()), money_unit=draw(st.sampled_from(["万元", "元", "亿元"])),
+        thousands=thousands,
+        spaced=not thousands and not run_together and draw(st.booleans()),
+        fullwidth=draw(st.booleans()),
+        money_unit=draw(st.sampled_from(["万元", "元", "亿元"])),
         unit_in_cell=draw(st.booleans()),
         blank_mark="—" if run_together else draw(st.sampled_from(["", "—", "-", "/", "无"])),
         run_together=run_together,
@@ -55,19 +57,26 @@ def roundtrip(directory: Path, seed: int, fmt: str, forms: NumberForms, parser: 
     parsed = parser.parse(path)
     assert (parsed.org, parsed.year, parsed.template) == (report.org, report.year, report.template)
     wrong = mismatches(report.facts, parsed, forms.run_together)
-    wrong += [f"{f.key}: printed unit {f.printed_unit}, not {forms.money_unit}" for f in parsed.facts
-              if f.kind == "amount" and f.value is not None and f.printed_unit != forms.money_unit]
+    wrong += [
+        f"{f.key}: printed unit {f.printed_unit}, not {forms.money_unit}"
+        for f in parsed.facts
+        if f.kind == "amount" and f.value is not None and f.printed_unit != forms.money_unit
+    ]
     if not forms.run_together:
         wrong += [f"rule broken: {c.rule}" for c in parsed.checks_failed]
     return wrong
 
 
 @pytest.mark.parametrize("fmt", FORMATS)
-@pytest.mark.parametrize("forms", [
-    NumberForms(thousands=",", fullwidth=True, money_unit="元", blank_mark="—"),
-    NumberForms(spaced=True, money_unit="亿元", unit_in_cell=True, blank_mark="无"),
-    NumberForms(thousands="，", money_unit="万元", unit_in_cell=True, blank_mark="/"),
-], ids=["thousands-fullwidth-yuan", "spaced-yi-in-cell", "cjk-comma-wan-in-cell"])
+@pytest.mark.parametrize(
+    "forms",
+    [
+        NumberForms(thousands=",", fullwidth=True, money_unit="元", blank_mark="—"),
+        NumberForms(spaced=True, money_unit="亿元", unit_in_cell=True, blank_mark="无"),
+        NumberForms(thousands="，", money_unit="万元", unit_in_cell=True, blank_mark="/"),
+    ],
+    ids=["thousands-fullwidth-yuan", "spaced-yi-in-cell", "cjk-comma-wan-in-cell"],
+)
 def test_every_format_reads_every_number_form_back_exactly(tmp_path, fmt, forms):
     seed = next(s for s in range(200) if make_report(s).style.blank_columns)  # has blank cells to mark
     assert roundtrip(tmp_path, seed, fmt, forms, ReportParser(ParsingSettings())) == []
@@ -79,8 +88,13 @@ def test_500_generated_reports_in_random_forms_and_formats_parse_back_with_no_mi
     seen: Counter = Counter()
     failures: list[str] = []
 
-    @settings(max_examples=500, deadline=None, database=None, derandomize=True,
-              suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
+    @settings(
+        max_examples=500,
+        deadline=None,
+        database=None,
+        derandomize=True,
+        suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
+    )
     @given(cases(_FORMAT_WEIGHTS))
     def check(case):
         seed, fmt, forms = case

@@ -19,7 +19,7 @@ from index.facts import FactStore
 from index.offices import office_record
 from parsers.synthetic import REGIONS
 from tests.test_facts import make_report, store_report
-from tests.test_planner import OFFICES, PINGTAN_POLICE, PINGTAN_ZONE, SHUYANG_NDRC, YICHUAN, LUOLONG_GOV
+from tests.test_planner import LUOLONG_GOV, OFFICES, PINGTAN_POLICE, PINGTAN_ZONE, SHUYANG_NDRC, YICHUAN
 
 REPO = Path(__file__).resolve().parents[1]
 _STEMS = "澄枫蔚汀澈苇泊棠芸蘅岫湄琮翊晗瑜璟珂瑶芷莳檀菁蓁濯漪澹沅泠溆岑崧峄屺岷峤嵘璞琰珩瑾璎"
@@ -31,7 +31,7 @@ def fictional_offices(count: int) -> list[tuple[str, list[str], bool]]:
     cities = [r for r in REGIONS if r.endswith("市")]
     names = (f"{city}{a}{b}县" for a, b in itertools.product(_STEMS, repeat=2) for city in cities)
     out = []
-    for i, county in zip(range(count), names):
+    for i, county in zip(range(count), names, strict=False):
         body = _BODIES[i % len(_BODIES)]
         out.append((county + body, ["测试省", county[:3], county[3:]], body.startswith("人民政府")))
     return out
@@ -45,14 +45,17 @@ def big_planner() -> QueryPlanner:
     return QueryPlanner(records, table_years=table_years)
 
 
-@pytest.mark.parametrize(("question", "office"), [
-    ("伊川县2020年收到多少申请", YICHUAN),                      # region name → its government
-    ("洛隆区2021年收到多少申请", LUOLONG_GOV),                   # homophone typo
-    ("Yichaun 2020 applications", YICHUAN),                     # English typo
-    ("平潭区公安局2024年收到多少申请", PINGTAN_POLICE),            # one character extra
-    ("沐阳发改局2023年受理网络问政多少件？", SHUYANG_NDRC),        # look-alike character in the place
-    ("平谭2021年收到多少申请", PINGTAN_ZONE),                    # homophone of a region
-])
+@pytest.mark.parametrize(
+    ("question", "office"),
+    [
+        ("伊川县2020年收到多少申请", YICHUAN),  # region name → its government
+        ("洛隆区2021年收到多少申请", LUOLONG_GOV),  # homophone typo
+        ("Yichaun 2020 applications", YICHUAN),  # English typo
+        ("平潭区公安局2024年收到多少申请", PINGTAN_POLICE),  # one character extra
+        ("沐阳发改局2023年受理网络问政多少件？", SHUYANG_NDRC),  # look-alike character in the place
+        ("平谭2021年收到多少申请", PINGTAN_ZONE),  # homophone of a region
+    ],
+)
 def test_office_names_are_found_the_same_way_among_three_thousand_other_offices(big_planner, question, office):
     assert big_planner.plan(question).offices == [office]
 
@@ -81,10 +84,26 @@ def test_which_reports_answer_names_the_first_offices_and_counts_every_report(se
 def test_benchmark_script_measures_a_small_synthetic_corpus_and_every_answer_is_right(tmp_path):
     out = tmp_path / "bench.json"
     done = subprocess.run(
-        [sys.executable, "-m", "eval.bench", "--no-corpus", "--synthetic", "21", "--embed-sample", "24",
-         "--questions", "8", "--json", str(out)],
-        cwd=REPO, capture_output=True, text=True, timeout=900, check=False,
-    )  # fmt: skip
+        [
+            sys.executable,
+            "-m",
+            "eval.bench",
+            "--no-corpus",
+            "--synthetic",
+            "21",
+            "--embed-sample",
+            "24",
+            "--questions",
+            "8",
+            "--json",
+            str(out),
+        ],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        timeout=900,
+        check=False,
+    )
     assert done.returncode == 0, done.stderr[-2000:]
     [result] = json.loads(out.read_text(encoding="utf-8"))
     assert (result["files"], result["reports"], result["embedded_chunks"]) == (21, 21, 24)

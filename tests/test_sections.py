@@ -63,7 +63,11 @@ def test_chunk_spans_point_at_the_passage_in_the_report_text():
 
 
 def test_without_the_report_text_chunks_are_the_same_and_spans_stay_inside_their_section():
-    report, text = build_report(sections=[("五", "问题及改进", "", [("（一）", "存在的主要问题", "问题甲。"), ("（二）", "改进情况", "改进乙。")])])
+    report, text = build_report(
+        sections=[
+            ("五", "问题及改进", "", [("（一）", "存在的主要问题", "问题甲。"), ("（二）", "改进情况", "改进乙。")])
+        ]
+    )
     exact = chunk_report(report, 900, text)
     estimated = chunk_report(report, 900)
     assert [(c.chunk_id, c.text) for c in estimated] == [(c.chunk_id, c.text) for c in exact]
@@ -87,16 +91,27 @@ def test_table_sections_are_rendered_from_facts_as_readable_lines():
 @pytest.mark.parametrize(
     ("facts", "line"),
     [
-        ([fact("T3/carried_over/natural_person", 0), fact("T3/carried_over/total", 0)], "上年结转政府信息公开申请数量：总计 0"),
-        ([fact("T3/new_requests/natural_person", None), fact("T3/new_requests/total", 3)],
-         "本年新收政府信息公开申请数量：自然人 空，总计 3"),
+        (
+            [fact("T3/carried_over/natural_person", 0), fact("T3/carried_over/total", 0)],
+            "上年结转政府信息公开申请数量：总计 0",
+        ),
+        (
+            [fact("T3/new_requests/natural_person", None), fact("T3/new_requests/total", 3)],
+            "本年新收政府信息公开申请数量：自然人 空，总计 3",
+        ),
         ([fact("T3/granted/total", None, "ambiguous", [21, 210])], "予以公开：总计 不确定（21或210）"),
-        ([fact("T4/reconsideration/corrected", 1), fact("T4/reconsideration/upheld", 0), fact("T4/reconsideration/total", 1)],
-         "行政复议：结果纠正 1，总计 1，其余 0"),
+        (
+            [
+                fact("T4/reconsideration/corrected", 1),
+                fact("T4/reconsideration/upheld", 0),
+                fact("T4/reconsideration/total", 1),
+            ],
+            "行政复议：结果纠正 1，总计 1，其余 0",
+        ),
         ([fact("T2/admin_fees/prior_count", 0), fact("T2/admin_fees/change", 0)], "行政事业性收费：均为 0"),
         ([fact("T2/admin_licensing/change", -3)], "行政许可：本年增/减 -3"),
     ],
-)  # fmt: skip
+)
 def test_fact_line_shows_blank_ambiguous_and_zero_cells_honestly(facts, line):
     assert fact_line(facts) == line
 
@@ -124,14 +139,18 @@ def test_pre2019_report_sections_are_narrative_even_when_numbered_like_tables():
 
 
 def test_facts_without_a_table_section_still_get_a_table_chunk():
-    report, text = build_report(sections=[("一", "总体情况", "概述。", [])], facts=t3_facts({"new_requests": [2, 21, 0, 0, 4, 0, 27]}))
+    report, text = build_report(
+        sections=[("一", "总体情况", "概述。", [])], facts=t3_facts({"new_requests": [2, 21, 0, 0, 4, 0, 27]})
+    )
     [table] = [c for c in chunk_report(report, 900, text) if c.kind == "table"]
     assert (table.section_number, table.section_heading) == ("三", "收到和处理政府信息公开申请情况")
 
 
 def test_chunk_ids_are_unique_even_when_subsection_numbers_repeat():
-    sections = [("一", "总体情况", "概述。", [("（一）", "甲", "甲文。"), ("（一）", "乙", "乙文。")]),
-                ("五", "问题", "问题。", [("（一）", "丙", "丙文。")])]  # fmt: skip
+    sections = [
+        ("一", "总体情况", "概述。", [("（一）", "甲", "甲文。"), ("（一）", "乙", "乙文。")]),
+        ("五", "问题", "问题。", [("（一）", "丙", "丙文。")]),
+    ]
     report, text = build_report(sections=sections, facts=[])
     ids = [c.chunk_id for c in chunk_report(report, 900, text)]
     assert len(ids) == len(set(ids)) == 5
@@ -263,8 +282,11 @@ def chroma_server(tmp_path):
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
-    server = subprocess.Popen([str(exe), "run", "--path", str(tmp_path / "server"), "--host", "127.0.0.1",
-                               "--port", str(port)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)  # fmt: skip
+    server = subprocess.Popen(
+        [str(exe), "run", "--path", str(tmp_path / "server"), "--host", "127.0.0.1", "--port", str(port)],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     try:
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline:
@@ -318,11 +340,15 @@ def _ranked(hits) -> list[tuple[str, float]]:
 QUERY = "政府信息公开工作存在的主要问题"
 
 
-def test_after_an_ingest_a_reader_tokenizes_only_the_new_reports_chunks(settings, embedder, store, three_reports,
-                                                                       monkeypatch):
+def test_after_an_ingest_a_reader_tokenizes_only_the_new_reports_chunks(
+    settings, embedder, store, three_reports, monkeypatch
+):
     ingestor, third = three_reports
-    reader = SectionIndex(settings.model_copy(update={"index": settings.index.model_copy(
-        update={"lexical_cache": False})}), embedder, facts=store)
+    reader = SectionIndex(
+        settings.model_copy(update={"index": settings.index.model_copy(update={"lexical_cache": False})}),
+        embedder,
+        facts=store,
+    )
     tokenized = _counting_tokenize(monkeypatch)
     reader.search(QUERY, k=3, mode="lexical")
     assert len(tokenized) == reader.count() + 1  # cold: every chunk, and the query
@@ -334,8 +360,9 @@ def test_after_an_ingest_a_reader_tokenizes_only_the_new_reports_chunks(settings
     assert _ranked(hits) == _ranked(SectionIndex(settings, embedder, facts=store).search(QUERY, k=50, mode="lexical"))
 
 
-def test_a_restarted_reader_takes_the_tokens_from_the_cache_file_and_ranks_the_same(settings, embedder, store,
-                                                                                  three_reports, monkeypatch):
+def test_a_restarted_reader_takes_the_tokens_from_the_cache_file_and_ranks_the_same(
+    settings, embedder, store, three_reports, monkeypatch
+):
     ingestor, third = three_reports
     first = SectionIndex(settings, embedder, facts=store).search(QUERY, k=50, mode="lexical")
     assert list(settings.data_dir.glob("bm25-tokens-*.npz"))
@@ -348,8 +375,7 @@ def test_a_restarted_reader_takes_the_tokens_from_the_cache_file_and_ranks_the_s
     assert len(tokenized) == added.chunks + 1 and any(h.chunk.report_id == added.report_id for h in after)
 
 
-def test_a_corrupt_token_cache_is_rebuilt_with_a_warning_not_an_error(settings, embedder, store, three_reports,
-                                                                     caplog):
+def test_a_corrupt_token_cache_is_rebuilt_with_a_warning_not_an_error(settings, embedder, store, three_reports, caplog):
     expected = SectionIndex(settings, embedder, facts=store).search(QUERY, k=50, mode="lexical")
     [cache] = settings.data_dir.glob("bm25-tokens-*.npz")
     cache.write_bytes(b"PK\x03\x04 not really a zip file")

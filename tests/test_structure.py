@@ -68,8 +68,11 @@ def test_each_layer_imports_only_the_layers_below_it(package, forbidden):
         if name.split(".")[0] != package:
             continue
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
-            names = [a.name for a in node.names] if isinstance(node, ast.Import) else (
-                [node.module] if isinstance(node, ast.ImportFrom) and node.module else [])
+            names = (
+                [a.name for a in node.names]
+                if isinstance(node, ast.Import)
+                else ([node.module] if isinstance(node, ast.ImportFrom) and node.module else [])
+            )
             bad = [n for n in names if any(n == f or n.startswith(f + ".") for f in forbidden)]
             if bad:
                 offenders.setdefault(name, []).extend(bad)

@@ -40,7 +40,8 @@ def test_t3_columns_balance_received_against_processed(seed):
     report = make_report(seed)
     results = [r.key for r in t3_rows(report.template) if r.key in T3_RESULT_ROWS]
     for col in APPLICANTS + ["total"]:
-        def v(row: str) -> int:
+
+        def v(row: str, col: str = col) -> int:
             return _value(report, f"T3/{row}/{col}")
 
         assert v("new_requests") + v("carried_over") == v("processed_total") + v("carried_forward"), col
@@ -157,7 +158,9 @@ def test_write_corpus_writes_each_report_in_each_format(tmp_path):
 def test_command_line_writes_the_corpus(tmp_path):
     result = subprocess.run(
         [sys.executable, "-m", "parsers.synthetic", str(tmp_path), "--count", "2", "--formats", "txt,html"],
-        capture_output=True, text=True, check=True,
+        capture_output=True,
+        text=True,
+        check=True,
     )
     assert "wrote 4 files" in result.stdout
     assert len(list(tmp_path.glob("synthetic_*.html"))) == 2

@@ -53,19 +53,42 @@ def test_page_labels_show_both_languages():
 
 def _answer(language: str, status: str) -> Answer:
     question = "伊川县2020年收到多少申请" if language == "zh" else "how many requests did Yichuan get in 2020"
-    citation = Citation(report_id="r", title="伊川县人民政府2020年政府信息公开工作年度报告", org="伊川县人民政府", year=2020,
-                        section="三、收到和处理政府信息公开申请情况", locator="T3 本年新收 × 总计", quote="27",
-                        key="T3/new_requests/total")  # fmt: skip
+    citation = Citation(
+        report_id="r",
+        title="伊川县人民政府2020年政府信息公开工作年度报告",
+        org="伊川县人民政府",
+        year=2020,
+        section="三、收到和处理政府信息公开申请情况",
+        locator="T3 本年新收 × 总计",
+        quote="27",
+        key="T3/new_requests/total",
+    )
     plan = QueryPlan(question=question, language=language, intent="fact", route="sql")
-    return Answer(question=question, status=status, route="sql", answer="…", value=27, unit="件", elapsed_ms=5,
-                  citations=[citation], plan=plan)  # fmt: skip
+    return Answer(
+        question=question,
+        status=status,
+        route="sql",
+        answer="…",
+        value=27,
+        unit="件",
+        elapsed_ms=5,
+        citations=[citation],
+        plan=plan,
+    )
 
 
 def _page_words(html_text: str) -> str:
     """The card's own words: tags, the cited report's Chinese labels and quotes taken out."""
     text = re.sub(r"<[^>]+>", " ", html_text)
-    for chinese in ("伊川县人民政府2020年政府信息公开工作年度报告", "伊川县人民政府", "2020年", "三、收到和处理政府信息公开申请情况",
-                    "本年新收", "总计", "件"):
+    for chinese in (
+        "伊川县人民政府2020年政府信息公开工作年度报告",
+        "伊川县人民政府",
+        "2020年",
+        "三、收到和处理政府信息公开申请情况",
+        "本年新收",
+        "总计",
+        "件",
+    ):
         text = text.replace(chinese, " ")
     return text
 
@@ -86,12 +109,38 @@ def test_every_consistency_rule_has_a_chinese_explanation(rule):
 
 
 def _broken_report() -> Report:
-    cols = ["natural_person", "commercial_enterprise", "research_institution", "social_welfare_org",
-            "legal_service_org", "other_org", "total"]
-    facts = [Fact(table="T3", row="new_requests", col=c, key=f"T3/new_requests/{c}", label="一、本年新收政府信息公开申请数量",
-                  col_label=c, value=v, raw=str(v)) for c, v in zip(cols, [1, 2, 0, 0, 0, 0, 4])]  # fmt: skip
-    return Report(report_id="x", source="x.txt", title="某县2020年报告", org="某县人民政府", year=2020, template="v2021",
-                  facts=facts, checks=run_checks(facts))  # fmt: skip
+    cols = [
+        "natural_person",
+        "commercial_enterprise",
+        "research_institution",
+        "social_welfare_org",
+        "legal_service_org",
+        "other_org",
+        "total",
+    ]
+    facts = [
+        Fact(
+            table="T3",
+            row="new_requests",
+            col=c,
+            key=f"T3/new_requests/{c}",
+            label="一、本年新收政府信息公开申请数量",
+            col_label=c,
+            value=v,
+            raw=str(v),
+        )
+        for c, v in zip(cols, [1, 2, 0, 0, 0, 0, 4], strict=False)
+    ]
+    return Report(
+        report_id="x",
+        source="x.txt",
+        title="某县2020年报告",
+        org="某县人民政府",
+        year=2020,
+        template="v2021",
+        facts=facts,
+        checks=run_checks(facts),
+    )
 
 
 def test_failed_rules_are_explained_in_the_reader_language_on_the_reports_tab():
@@ -103,8 +152,15 @@ def test_failed_rules_are_explained_in_the_reader_language_on_the_reports_tab():
     assert "T3 rows" not in zh and "new_requests" not in zh
     en = report_summary_html(report, language="en")
     assert "T3 rows: total = sum of the six applicant columns" in en and "new_requests" in en
-    record = ReportRecord(report_id="x", org="某县人民政府", year=2020, template="v2021", title="t", sources=["x.txt"],
-                          checks_failed=[c.rule for c in failed])  # fmt: skip
+    record = ReportRecord(
+        report_id="x",
+        org="某县人民政府",
+        year=2020,
+        template="v2021",
+        title="t",
+        sources=["x.txt"],
+        checks_failed=[c.rule for c in failed],
+    )
     frame = reports_frame([record], {"x": (3, 1, 0)}, "zh")
     assert list(frame.columns)[:4] == ["单位", "年份", "模板", "勾稽核对"]
     assert frame.iloc[0]["不成立的规则"] == "表三各行：总计 = 六类申请人之和"
@@ -119,9 +175,15 @@ def test_rule_details_name_printed_labels_in_chinese():
 @pytest.mark.parametrize("language", ["zh", "en"])
 def test_answer_writer_sentences_of_a_conversation_follow_the_language(language):
     w = AnswerWriter(language, {"伊川县人民政府": "Yichuan County"})
-    plan = QueryPlan(question="q", language=language, intent="trend", offices=["伊川县人民政府"], years=[2019, 2020, 2021])
-    texts = [w.read_as(w.reading(plan)), w.help(["q1"], outside=True), w.loading(["伊川县人民政府2020年"], 3, 9),
-             w.checks_failed("伊川县人民政府", 2020, list(RULE_TEXT_ZH))]
+    plan = QueryPlan(
+        question="q", language=language, intent="trend", offices=["伊川县人民政府"], years=[2019, 2020, 2021]
+    )
+    texts = [
+        w.read_as(w.reading(plan)),
+        w.help(["q1"], outside=True),
+        w.loading(["伊川县人民政府2020年"], 3, 9),
+        w.checks_failed("伊川县人民政府", 2020, list(RULE_TEXT_ZH)),
+    ]
     for text in texts:
         words = text.replace("伊川县人民政府", "").replace("2020年", "").replace("政府信息公开工作年度报告", "")
         words = words.replace("(一)…(六)", "")  # the printed row numbers the rule names

@@ -25,8 +25,13 @@ from index.models import FactRecord, ReportRecord
 from parsers.models import Fact, Report, Section
 from parsers.template import all_keys
 
-STATUS_CSS = {"answered": "answered", "not_found": "not-found", "ambiguous": "ambiguous", "error": "error",
-              "help": "help"}
+STATUS_CSS = {
+    "answered": "answered",
+    "not_found": "not-found",
+    "ambiguous": "ambiguous",
+    "error": "error",
+    "help": "help",
+}
 TABLE_TITLES = {
     "T2": "T2 主动公开政府信息情况 (proactive disclosure)",
     "T3": "T3 收到和处理政府信息公开申请情况 (requests received and handled)",
@@ -161,7 +166,9 @@ class CitationContexts:
             if isinstance(found, Report):
                 contexts.append(citation_context(found, citation))
             else:
-                contexts.append(CitationContext(problem=say("context_unavailable", self.language(answer), reason=found)))
+                contexts.append(
+                    CitationContext(problem=say("context_unavailable", self.language(answer), reason=found))
+                )
         return contexts
 
 
@@ -212,14 +219,16 @@ def _row_table(context: CitationContext, language: str) -> str:
     head = "".join(
         f'<th class="{"gq-cited" if col == context.cited_column else ""}">{html.escape(col)}</th>'
         for col, _ in context.row
-    )  # fmt: skip
+    )
     cells = "".join(
         f'<td class="{"gq-cited" if col == context.cited_column else ""}">{html.escape(value)}</td>'
         for col, value in context.row
-    )  # fmt: skip
+    )
     label = say("whole_row", language, label=html.escape(context.row_label or ""))
-    return (f'<div class="gq-ctx-label">{label}</div>'
-            f'<div class="gq-row-wrap"><table class="gq-row"><tr>{head}</tr><tr>{cells}</tr></table></div>')  # fmt: skip
+    return (
+        f'<div class="gq-ctx-label">{label}</div>'
+        f'<div class="gq-row-wrap"><table class="gq-row"><tr>{head}</tr><tr>{cells}</tr></table></div>'
+    )
 
 
 def _context_html(citation: Citation, context: CitationContext, terms: list[str], language: str) -> str:
@@ -238,32 +247,43 @@ def _context_html(citation: Citation, context: CitationContext, terms: list[str]
         else:
             parts.append(f'<div class="gq-ctx-label">{say("section_full", language, title=title)}</div>{body}')
     elif not citation.key:
-        parts.append(f'<div class="gq-section-text">{multiline(highlight(citation.quote, term_spans(citation.quote, terms)))}</div>')
+        parts.append(
+            f'<div class="gq-section-text">{multiline(highlight(citation.quote, term_spans(citation.quote, terms)))}</div>'
+        )
     if context.problem:
         parts.append(f'<div class="gq-ctx-label">{html.escape(context.problem)}</div>')
     parts.append(f'<div class="gq-ctx-label">{say("report", language, title=html.escape(citation.title))}</div>')
     return "".join(parts)
 
 
-def citation_card(number: int, citation: Citation, context: CitationContext, terms: list[str],
-                  language: str = "en") -> str:
+def citation_card(
+    number: int, citation: Citation, context: CitationContext, terms: list[str], language: str = "en"
+) -> str:
     """One numbered source: office · year · section, then the cell (row × column = value) or the quote."""
     # the source line names the report as it is printed (2020年 · 三、…), in either language
     year = f"{citation.year}年" if citation.year else say("year_unknown", language)
-    source = (f'<span class="gq-num">{number}</span><span class="gq-src"><b>{html.escape(citation.org)}</b>'
-              f' · {year} · {html.escape(citation.section)}</span>')  # fmt: skip
+    source = (
+        f'<span class="gq-num">{number}</span><span class="gq-src"><b>{html.escape(citation.org)}</b>'
+        f" · {year} · {html.escape(citation.section)}</span>"
+    )
     if citation.key:
-        table, _, cell = citation.locator.partition(" ") if re.match(r"^T[234] ", citation.locator) else ("", "", citation.locator)
+        table, _, cell = (
+            citation.locator.partition(" ") if re.match(r"^T[234] ", citation.locator) else ("", "", citation.locator)
+        )
         tag = f'<span class="gq-tag">{table}</span>' if table else ""
         value = citation.quote.strip() or say("cell_blank", language)
-        body = (f'<div class="gq-cell">{tag}{html.escape(cell)} = <b class="gq-val">{html.escape(value)}</b></div>')
+        body = f'<div class="gq-cell">{tag}{html.escape(cell)} = <b class="gq-val">{html.escape(value)}</b></div>'
     else:
         quote = " ".join(citation.quote.split())
         body = f'<div class="gq-quote">“{_excerpt(quote, term_spans(quote, terms))}”</div>'
-    opener = (f'<span class="gq-open" data-open="{say("show_context", language)}" '
-              f'data-close="{say("hide_context", language)}"></span>')
-    return (f'<details class="gq-card"><summary>{opener}{source}{body}</summary>'
-            f'<div class="gq-context">{_context_html(citation, context, terms, language)}</div></details>')
+    opener = (
+        f'<span class="gq-open" data-open="{say("show_context", language)}" '
+        f'data-close="{say("hide_context", language)}"></span>'
+    )
+    return (
+        f'<details class="gq-card"><summary>{opener}{source}{body}</summary>'
+        f'<div class="gq-context">{_context_html(citation, context, terms, language)}</div></details>'
+    )
 
 
 def answer_html(answer: Answer, contexts: list[CitationContext] | None = None) -> str:
@@ -284,16 +304,20 @@ def answer_html(answer: Answer, contexts: list[CitationContext] | None = None) -
     if answer.citations:
         contexts = contexts or [CitationContext() for _ in answer.citations]
         terms = question_terms(answer)
-        cards = "".join(citation_card(i + 1, c, ctx, terms, language)
-                        for i, (c, ctx) in enumerate(zip(answer.citations, contexts)))
+        cards = "".join(
+            citation_card(i + 1, c, ctx, terms, language)
+            for i, (c, ctx) in enumerate(zip(answer.citations, contexts, strict=False))
+        )
         parts.append(f'<div class="gq-sources-title">{say("sources", language, n=len(answer.citations))}</div>{cards}')
     parts.append("</div>")
     return "".join(parts)
 
 
 def error_html(message: str, language: str = "en") -> str:
-    return (f'<div class="gq-answer gq-error"><div class="gq-status">{say("status.error", language)}</div>'
-            f'<div class="gq-text"><p>{html.escape(message)}</p></div></div>')
+    return (
+        f'<div class="gq-answer gq-error"><div class="gq-status">{say("status.error", language)}</div>'
+        f'<div class="gq-text"><p>{html.escape(message)}</p></div></div>'
+    )
 
 
 SERIES_COLUMNS = ["label", "value"]  # label: a year (trend) or an office (comparison)
@@ -352,22 +376,34 @@ def checks_summary(passed: int, failed: int, unknown: int, language: str = "en")
     total = passed + failed + unknown
     if not total:
         return say("no_tables", language)
-    text = say("checks_failed", language, failed=failed, passed=passed) if failed else \
-        say("checks_hold", language, passed=passed, total=total)
+    text = (
+        say("checks_failed", language, failed=failed, passed=passed)
+        if failed
+        else say("checks_hold", language, passed=passed, total=total)
+    )
     return text + (say("checks_unknown", language, unknown=unknown) if unknown else "")
 
 
-def reports_frame(records: list[ReportRecord], checks: dict[str, tuple[int, int, int]],
-                  language: str = "en") -> pd.DataFrame:
+def reports_frame(
+    records: list[ReportRecord], checks: dict[str, tuple[int, int, int]], language: str = "en"
+) -> pd.DataFrame:
     """One line per report for the Reports tab; checks maps report_id to check_counts()."""
     rows = []
     for r in records:
         passed, failed, unknown = checks.get(r.report_id, (0, len(r.checks_failed), 0))
-        rows.append([
-            r.org, r.year if r.year is not None else "", r.template, checks_summary(passed, failed, unknown, language),
-            "; ".join(rule_text(c, language) for c in r.checks_failed), "; ".join(r.warnings), r.n_facts,
-            r.n_ambiguous + r.n_missing, ", ".join(Path(s).name for s in r.sources),
-        ])  # fmt: skip
+        rows.append(
+            [
+                r.org,
+                r.year if r.year is not None else "",
+                r.template,
+                checks_summary(passed, failed, unknown, language),
+                "; ".join(rule_text(c, language) for c in r.checks_failed),
+                "; ".join(r.warnings),
+                r.n_facts,
+                r.n_ambiguous + r.n_missing,
+                ", ".join(Path(s).name for s in r.sources),
+            ]
+        )
     return pd.DataFrame(rows, columns=columns(REPORT_COLUMNS, language))
 
 
@@ -376,17 +412,28 @@ def report_summary_html(report: Report, record: ReportRecord | None = None, lang
     passed, failed, unknown = check_counts(report)
     sources = record.sources if record else [report.source]
     year = say("year", language, year=report.year) if report.year else say("year_unknown", language)
-    meta = say("report_meta", language, template=html.escape(report.template), cells=len(report.facts),
-               sections=len(report.sections))
+    meta = say(
+        "report_meta",
+        language,
+        template=html.escape(report.template),
+        cells=len(report.facts),
+        sections=len(report.sections),
+    )
     parts = [
         f'<div class="gq-report"><h3>{html.escape(report.title)}</h3>',
         f'<div class="gq-report-meta"><b>{html.escape(report.org)}</b> · {year} · {meta}</div>',
         f'<div class="gq-report-meta">{say("files", language, files=html.escape(", ".join(Path(s).name for s in sources)))}</div>',
-        (f'<div class="gq-checks-title">{say("checks_title", language, passed=passed, failed=failed, unknown=unknown)}'
-        '</div><ul class="gq-checks">'),
-    ]  # fmt: skip
+        (
+            f'<div class="gq-checks-title">{say("checks_title", language, passed=passed, failed=failed, unknown=unknown)}'
+            '</div><ul class="gq-checks">'
+        ),
+    ]
     order = {False: 0, None: 1, True: 2}
-    marks = {False: ("gq-fail", "check_failed"), None: ("gq-unknown", "check_unknown"), True: ("gq-pass", "check_holds")}
+    marks = {
+        False: ("gq-fail", "check_failed"),
+        None: ("gq-unknown", "check_unknown"),
+        True: ("gq-pass", "check_holds"),
+    }
     for check in sorted(report.checks, key=lambda c: order[c.ok]):
         css, mark = marks[check.ok]
         detail = "" if check.ok else f" — {html.escape(rule_detail(check.detail, language))}"
@@ -461,10 +508,20 @@ FACT_COLUMNS = ["office", "year", "table", "row", "column", "value", "printed", 
 def facts_frame(facts: list[FactRecord], language: str = "en") -> pd.DataFrame:
     """Table cells as rows; English headers and statuses for the CSV (as before), the reader's language on screen."""
     rows = [
-        [f.org, f.year if f.year is not None else "", f.table, f.label, f.col_label, cell_text(f, language), f.raw,
-         say(f"cell_status.{f.status}", language) if f"cell_status.{f.status}" in WORDING else f.status, f.key, f.title]
+        [
+            f.org,
+            f.year if f.year is not None else "",
+            f.table,
+            f.label,
+            f.col_label,
+            cell_text(f, language),
+            f.raw,
+            say(f"cell_status.{f.status}", language) if f"cell_status.{f.status}" in WORDING else f.status,
+            f.key,
+            f.title,
+        ]
         for f in facts
-    ]  # fmt: skip
+    ]
     return pd.DataFrame(rows, columns=columns(FACT_COLUMNS, language))
 
 
@@ -475,13 +532,21 @@ def write_facts_csv(frame: pd.DataFrame, path: Path) -> Path:
     return path
 
 
-
-
 # ---------------------------------------------------------------------------- page helpers
 # Column widths at 1366 px: headers stay whole words, office names and file names readable.
 REPORT_WIDTHS: list[str | int] = ["180px", "60px", "76px", "130px", "190px", "90px", "84px", "64px", "320px"]  # 1194 px
-FACT_WIDTHS: list[str | int] = ["170px", "60px", "56px", "230px", "110px", "64px", "64px", "68px", "170px",
-                               "200px"]  # 1192 px
+FACT_WIDTHS: list[str | int] = [
+    "170px",
+    "60px",
+    "56px",
+    "230px",
+    "110px",
+    "64px",
+    "64px",
+    "68px",
+    "170px",
+    "200px",
+]  # 1192 px
 
 
 def language_of(accept_language: str) -> str:

@@ -12,6 +12,7 @@ from govqa.errors import IngestError
 from index.ingest import FileResult
 from parsers.formats import accepted_text, is_supported
 
+
 def safe_upload_name(name: str, taken: Iterable[str] = ()) -> str:
     """A file name safe to store: no folders or traversal, no reserved or control characters, CJK kept,
     a supported lower-case suffix, and '-2', '-3'… added when the name is already taken."""
@@ -52,8 +53,13 @@ def ingest_results_frame(results: list[tuple[str, FileResult]]) -> pd.DataFrame:
     """(uploaded name, result) pairs as the Upload tab's table, labelled in both languages."""
     heads = [both(f"col.{c}") for c in ("file", "result", "office", "year", "details")]
     rows = [
-        [name, both(f"result.{r.status}") if f"result.{r.status}" in WORDING else r.status, r.org or "",
-         r.year if r.year is not None else "", r.reason or ""]
+        [
+            name,
+            both(f"result.{r.status}") if f"result.{r.status}" in WORDING else r.status,
+            r.org or "",
+            r.year if r.year is not None else "",
+            r.reason or "",
+        ]
         for name, r in results
-    ]  # fmt: skip
+    ]
     return pd.DataFrame(rows, columns=heads)
