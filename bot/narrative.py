@@ -413,6 +413,7 @@ class NarrativeAnswerer:
         lines: list[str] = []
         series: list[tuple[str, float | int | None]] = []
         units: set[str | None] = set()
+        got: set[tuple[str, int | None]] = set()
         found_any = False
         for org, year in scopes:
             scoped = plan.model_copy(
@@ -433,6 +434,7 @@ class NarrativeAnswerer:
             if found.value is not None:
                 series.append((label, found.value))
                 units.add(found.unit)
+                got.add((org, year))
         if not found_any and not ambiguous:
             return None
         mention = plan.office_mentions[0] if plan.office_mentions else None
@@ -443,6 +445,33 @@ class NarrativeAnswerer:
             intro = w.say("text.intro")
             follow = []
         single = not ambiguous and len(series) == 1 and len(scopes) == 1
+        # every office × year asked counts, also those with no report (dropped from scopes): no partial total
+        wanted: list[tuple[str, int | None]] = [(o, y) for o in plan.offices for y in plan.years] or list(scopes)
+        if not ambiguous and plan.operation.kind in ("sum", "mean") and len(wanted) > 1:
+            missing = [w.office_year(o, y) for o, y in wanted if (o, y) not in got]
+            lines.insert(0, self._text_total(plan, w, series, missing, units))
+            if missing or len(units) != 1:  # as for table operands: a missing one means nothing is computed
+                return Answer(
+                    question=plan.question,
+                    status="not_found",
+                    route="retrieval",
+                    answer="\n".join([intro, *lines]),
+                    citations=cites.items,
+                    series=series,
+                )
+            if not missing and len(units) == 1:
+                total = sum(v for _, v in series if v is not None)
+                value = total if plan.operation.kind == "sum" else round(total / len(series), 2)
+                return Answer(
+                    question=plan.question,
+                    status="answered",
+                    route="retrieval",
+                    answer="\n".join([intro, *lines]),
+                    citations=cites.items,
+                    series=series,
+                    value=value,
+                    unit=units.pop(),
+                )
         return Answer(
             question=plan.question,
             status="ambiguous" if ambiguous else "answered",
@@ -454,6 +483,28 @@ class NarrativeAnswerer:
             value=series[0][1] if single else None,
             unit=units.pop() if single else None,
         )
+
+    @staticmethod
+    def _text_total(
+        plan: QueryPlan,
+        w: AnswerWriter,
+        series: list[tuple[str, float | int | None]],
+        missing: list[str],
+        units: set[str | None],
+    ) -> str:
+        """一共/平均 over figures only the text states: the arithmetic when every report asked gave one figure in
+        one unit, else what is missing (never a partial sum as the total)."""
+        if missing:
+            return w.say("text.total_missing", missing=w.listing(missing))
+        if len(units) != 1:
+            return w.say("text.total_units")
+        unit = next(iter(units)) or ""
+        values = [v for _, v in series if v is not None]
+        terms = [w.value(v, unit) for v in values]
+        if plan.operation.kind == "sum":
+            return w.formula("", terms, "+", w.computed(sum(values), unit), "")
+        mean = round(sum(values) / len(values), 2)
+        return w.formula("", [f"({' + '.join(terms)})", str(len(values))], "÷", w.computed(mean, unit), "")
 
     @staticmethod
     def _weights(words: list[str], sentences: list[Sentence]) -> dict[str, float]:

@@ -236,6 +236,9 @@ class OperationBuilder:
     def _kind(self, plan: QueryPlan, text: str, blanked: str) -> str:
         if plan.intent == "list":
             return "count" if _COUNT.search(text) or COUNT_QUESTION.search(text) else "list"
+        if plan.intent == "narrative" and (len(plan.years) > 1 or len(plan.offices) > 1):
+            # a figure only the text states, over several reports: bot/narrative.py adds it up (or averages it)
+            return "mean" if _MEAN.search(text) else "sum" if _SUM.search(text) else "value"
         if not plan.measures or plan.intent in ("narrative", "check"):
             return "value"
         pair = len(plan.years) == 2 or len(plan.offices) == 2 or len(plan.measures) == 2

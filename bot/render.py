@@ -636,6 +636,14 @@ WORDING: dict[str, tuple[str, str]] = {
     "text.not_found": ("报告正文中未找到。", "not found in the report's text."),
     "text.figure": ("{value}；", "{value}: "),
     "text.intro": ("报告正文中的相关表述：", "What the reports' text says:"),
+    "text.total_missing": (
+        "缺少{missing}的数字（没有报告，或报告正文未写明），不计算合计或平均。",
+        "No figure for {missing} (no report, or its text does not state it): no total or average is given.",
+    ),
+    "text.total_units": (
+        "各报告的数字单位不同，不计算合计或平均。",
+        "The reports state the figure in different units: no total or average is given.",
+    ),
     "cite.chars": ("第{start}–{end}字", "chars {start}–{end}"),
     "cite.title": ("报告标题", "report title"),
     "cite.check": ("勾稽关系核对", "consistency check"),

@@ -324,3 +324,17 @@ def test_look_alike_office_names_and_negated_groups_answer_from_the_table(bot, q
     answer = bot.ask(question)
     assert answer.status == "answered" and answer.value == value
     assert {c.org for c in answer.citations} == {"沭阳县发展和改革局"}
+
+
+def test_a_total_of_figures_only_the_text_states_is_computed_with_every_term(bot):
+    # 平潭县民政局: 本局共主动公开政府信息5条 (2011), 54条 (2012), 43条 (2013); no tables before 2019
+    answer = bot.ask("平潭县民政局2011年到2013年一共主动公开了多少条政府信息")
+    assert (answer.status, answer.value, answer.unit) == ("answered", 102, "条")
+    assert "5条 + 54条 + 43条 = 102条" in answer.answer
+    assert {c.year for c in answer.citations} == {2011, 2012, 2013}
+
+
+def test_a_text_average_over_a_year_without_a_report_names_the_year_and_gives_no_value(bot):
+    answer = bot.ask("平潭县民政局2010年到2013年平均每年主动公开多少条政府信息")
+    assert (answer.status, answer.value) == ("not_found", None)
+    assert "缺少平潭县民政局2010年的数字" in answer.answer
