@@ -445,34 +445,7 @@ class NarrativeAnswerer:
             intro = w.say("text.intro")
             follow = []
         single = not ambiguous and len(series) == 1 and len(scopes) == 1
-        # every office × year asked counts, also those with no report (dropped from scopes): no partial total
-        wanted: list[tuple[str, int | None]] = [(o, y) for o in plan.offices for y in plan.years] or list(scopes)
-        if not ambiguous and plan.operation.kind in ("sum", "mean") and len(wanted) > 1:
-            missing = [w.office_year(o, y) for o, y in wanted if (o, y) not in got]
-            lines.insert(0, self._text_total(plan, w, series, missing, units))
-            if missing or len(units) != 1:  # as for table operands: a missing one means nothing is computed
-                return Answer(
-                    question=plan.question,
-                    status="not_found",
-                    route="retrieval",
-                    answer="\n".join([intro, *lines]),
-                    citations=cites.items,
-                    series=series,
-                )
-            if not missing and len(units) == 1:
-                total = sum(v for _, v in series if v is not None)
-                value = total if plan.operation.kind == "sum" else round(total / len(series), 2)
-                return Answer(
-                    question=plan.question,
-                    status="answered",
-                    route="retrieval",
-                    answer="\n".join([intro, *lines]),
-                    citations=cites.items,
-                    series=series,
-                    value=value,
-                    unit=units.pop(),
-                )
-        return Answer(
+        answer = Answer(
             question=plan.question,
             status="ambiguous" if ambiguous else "answered",
             route="retrieval",
@@ -481,8 +454,34 @@ class NarrativeAnswerer:
             series=series,
             candidates=follow,
             value=series[0][1] if single else None,
-            unit=units.pop() if single else None,
+            unit=next(iter(units)) if single else None,
         )
+        if not ambiguous and plan.operation.kind in ("sum", "mean"):
+            return self._with_total(plan, w, answer, scopes, got, units)
+        return answer
+
+    def _with_total(
+        self,
+        plan: QueryPlan,
+        w: AnswerWriter,
+        answer: Answer,
+        scopes: list[tuple[str, int | None]],
+        got: set[tuple[str, int | None]],
+        units: set[str | None],
+    ) -> Answer:
+        """The listed figures added up (or averaged), the arithmetic first; every office × year asked counts,
+        also one with no report (dropped from scopes), so a missing figure means nothing is computed."""
+        wanted: list[tuple[str, int | None]] = [(o, y) for o in plan.offices for y in plan.years] or list(scopes)
+        if len(wanted) < 2:
+            return answer
+        missing = [w.office_year(o, y) for o, y in wanted if (o, y) not in got]
+        intro, *lines = answer.answer.split("\n")
+        text = "\n".join([intro, self._text_total(plan, w, answer.series, missing, units), *lines])
+        if missing or len(units) != 1:  # as for table operands
+            return answer.model_copy(update={"status": "not_found", "answer": text, "value": None, "unit": None})
+        values = [v for _, v in answer.series if v is not None]
+        value = sum(values) if plan.operation.kind == "sum" else round(sum(values) / len(values), 2)
+        return answer.model_copy(update={"answer": text, "value": value, "unit": next(iter(units))})
 
     @staticmethod
     def _text_total(
