@@ -12,6 +12,7 @@ import logging
 import sys
 import tempfile
 import threading
+import time
 from pathlib import Path
 from typing import NotRequired, TypedDict
 from uuid import uuid4
@@ -175,11 +176,13 @@ class Library:
                 p["current"] = Path(result.path).name
                 p["failed"] += result.status == "failed"
 
+            started = time.perf_counter()
             self.ingest(paths, on_file, wait_for_text=False)  # facts first: table questions answer now
             p["message"] = f"Ingested {p['done']} files from {where} ({p['failed']} failed)."
-            log.info("first start: %s", p["message"])
+            log.info("first start: %s; facts stored in %.1f s", p["message"], time.perf_counter() - started)
             p["running"] = False
             self.index_text()
+            log.info("first start: every report indexed for text questions after %.1f s", time.perf_counter() - started)
         except GovqaError as exc:
             p["message"] = f"Ingesting the default corpus failed: {exc}"
         except Exception as exc:  # the page stays up and says why the store is empty
@@ -588,10 +591,12 @@ def build_app(settings: Settings, library: Library | None = None) -> gr.Blocks:
         return lib.ask(question, [str(q) for q in history or []]).contract()
 
     def status_api() -> dict:
-        """Counts of the stores and the progress of the first-start ingest."""
+        """Counts of the stores and the progress of the first-start ingest: facts first (ingesting), then the
+        passages of text_pending reports still being embedded for text questions."""
         return {
             **lib.store.counts(),
             "ingesting": lib.progress["running"],
+            "text_pending": lib.store.text_pending_count(),
             "files_done": lib.progress["done"],
             "files_total": lib.progress["total"],
             "message": lib.progress["message"],

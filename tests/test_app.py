@@ -59,7 +59,7 @@ def _wait_until_ready(app: RunningApp) -> None:
         try:
             client = client or Client(app.url, verbose=False)
             status = client.predict(api_name="/status")
-            if not status["ingesting"] and status["reports"] > 0:
+            if not status["ingesting"] and status["reports"] > 0 and status["text_pending"] == 0:
                 return
         except Exception:  # not listening yet
             client = None
@@ -131,7 +131,7 @@ def test_first_start_ingests_the_default_corpus_into_the_empty_data_dir(client, 
     status = client.predict(api_name="/status")
     files = [p for p in corpus.rglob("*") if p.suffix in {".txt", ".html", ".pdf", ".md", ".docx", ".htm"}]
     assert status["files_total"] == status["files_done"] == len(files)
-    assert status["reports"] >= 20 and status["facts"] > 1000
+    assert status["reports"] >= 20 and status["facts"] > 1000 and status["text_pending"] == 0
     assert str(corpus) in status["message"]
     assert (app_server.data_dir / "facts.sqlite3").is_file() and (app_server.data_dir / "chroma").is_dir()
 
