@@ -104,3 +104,12 @@ def test_a_tampered_graph_is_refused_naming_its_folder(embedder, tmp_path):
     with pytest.raises(ModelError, match="sha256") as raised:
         OnnxEncoder(model_dir, threads=1)
     assert raised.value.path == str(copy)
+
+
+def test_a_passage_gets_the_same_vector_whatever_is_encoded_beside_it_by_default(embedder, corpus_paragraphs):
+    """Search results must not depend on which reports were ingested together (the default batch is 1)."""
+    assert IndexSettings().embed_batch_size == 1
+    short, long = min(corpus_paragraphs[:40], key=len), max(corpus_paragraphs[:40], key=len)
+    alone = embedder.passage_matrix([short])[0]
+    beside_long = embedder.passage_matrix([long, short])[1]
+    assert np.array_equal(alone, beside_long)
