@@ -364,12 +364,15 @@ class SectionIndex:
 
 
 def _fuse(dense: list[Chunk], lexical: list[Chunk], k: int, mode: str) -> list[ScoredChunk]:
-    """Reciprocal-rank fusion (score = Σ 1/(60 + rank)); a single retriever keeps its own order."""
+    """Reciprocal-rank fusion (score = Σ 1/(60 + rank)); a single retriever keeps its own order.
+
+    Equal scores (dense 1 + lexical 2 against dense 2 + lexical 1) go to the better lexical rank: BM25's exact
+    terms are the stronger signal for Chinese questions, and its ranks do not move with the int8 vectors."""
     scored: dict[str, ScoredChunk] = {}
     for ranks, attr in ((dense, "dense_rank"), (lexical, "lexical_rank")):
         for rank, chunk in enumerate(ranks, start=1):
             entry = scored.setdefault(chunk.chunk_id, ScoredChunk(chunk=chunk, score=0.0))
             setattr(entry, attr, rank)
             entry.score += 1.0 / (RRF_K + rank)
-    ranked = sorted(scored.values(), key=lambda s: (-s.score, s.dense_rank or 10**6, s.lexical_rank or 10**6))
+    ranked = sorted(scored.values(), key=lambda s: (-s.score, s.lexical_rank or 10**6, s.dense_rank or 10**6))
     return ranked[:k]
