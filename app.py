@@ -179,7 +179,7 @@ class Library:
             started = time.perf_counter()
             self.ingest(paths, on_file, wait_for_text=False)  # facts first: table questions answer now
             p["message"] = f"Ingested {p['done']} files from {where} ({p['failed']} failed)."
-            log.info("first start: %s; facts stored in %.1f s", p["message"], time.perf_counter() - started)
+            log.info("first start: %s Facts stored in %.1f s.", p["message"], time.perf_counter() - started)
             p["running"] = False
             self.index_text()
             log.info("first start: every report indexed for text questions after %.1f s", time.perf_counter() - started)
