@@ -21,7 +21,7 @@ from functools import lru_cache
 from pydantic import BaseModel, Field
 
 from bot.models import Measure
-from parsers.template import T2_COLUMNS, T3_COLUMNS, T4_GROUPS, T4_OUTCOMES, all_keys
+from parsers.template import T2_COLUMNS, T3_APPLICANT_COLUMNS, T3_COLUMNS, T4_GROUPS, T4_OUTCOMES, all_keys
 
 
 @dataclass(frozen=True)
@@ -817,18 +817,7 @@ def category_measures(matcher: MetricMatcher, measure: Measure, applicants: bool
         return [m for r in rows if (m := matcher.measure(_term_for(ROW_TERMS, "T3", (r,)), _column_term("T3", col)))]
     if table == "T3" and len(rows) == 1:
         row = _term_for(ROW_TERMS, "T3", (rows[0],))
-        return [
-            m
-            for c in (
-                "natural_person",
-                "commercial_enterprise",
-                "research_institution",
-                "social_welfare_org",
-                "legal_service_org",
-                "other_org",
-            )
-            if (m := matcher.measure(row, _column_term("T3", c)))
-        ]
+        return [m for c in T3_APPLICANT_COLUMNS if (m := matcher.measure(row, _column_term("T3", c)))]
     if table == "T4":
         group = next(t for t in ROW_TERMS if t.table == "T4" and {k for p in t.keys for k in p} == set(rows))
         return [

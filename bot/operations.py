@@ -18,7 +18,7 @@ from typing import Literal
 
 from bot.metrics import MetricMatch, MetricMatcher, category_measures, measure_of_keys
 from bot.models import Measure, Operand, Operation, QueryPlan
-from parsers.template import T3_RESULT_ROWS
+from parsers.template import T3_APPLICANT_COLUMNS, T3_RESULT_ROWS
 
 CountOf = Literal["reports", "years", "offices"]  # Operation.count_of
 PairOver = Literal["offices", "years", "measures"]  # Operation.over of a difference, change or multiple
@@ -69,7 +69,7 @@ _RANK = re.compile(
     r"\bfewest\b|\bbiggest\b|\bmaximum\b|\bminimum\b|\bpeak\b|\bwhich\b",
     re.I,
 )
-_RANK_ASC = re.compile(r"最少|最低|最小|\bleast\b|\blowest\b|\bsmallest\b|\bfewest\b|\bminimum\b", re.I)
+RANK_ASC = re.compile(r"最少|最低|最小|\bleast\b|\blowest\b|\bsmallest\b|\bfewest\b|\bminimum\b", re.I)
 _TOP = re.compile(r"前\s*([一二三四五六七八九十\d]+)|\btop\s*(\d+|two|three|four|five)\b", re.I)
 _OVER_YEARS = re.compile(r"哪一年|哪年|哪个年份|哪个年度|\bwhich year\b|\bwhat year\b|\bin which year\b", re.I)
 _OVER_CATEGORIES = re.compile(
@@ -141,14 +141,6 @@ CALCULATED = {"sum", "mean", "difference", "change_pct", "share", "multiple", "e
 
 # TEMPLATE.md "Derived figures: conventions": the denominator of a share whose question names none.
 # (convention id, test on the numerator's key parts, denominator keys as a function of the numerator)
-APPLICANT_COLUMNS = (
-    "natural_person",
-    "commercial_enterprise",
-    "research_institution",
-    "social_welfare_org",
-    "legal_service_org",
-    "other_org",
-)
 T4_OUTCOME_COLUMNS = ("upheld", "corrected", "other", "pending")
 
 
@@ -166,7 +158,7 @@ def convention_denominator(measure: Measure) -> tuple[list[str], str] | None:
     """(denominator keys, convention id) for a share whose question names no denominator; None if none applies."""
     parts = _parts(measure)
     tables, rows, cols = {p[0] for p in parts}, {p[1] for p in parts}, {p[2] for p in parts}
-    if tables == {"T3"} and rows == {"new_requests"} and cols <= set(APPLICANT_COLUMNS):
+    if tables == {"T3"} and rows == {"new_requests"} and cols <= set(T3_APPLICANT_COLUMNS):
         return ["T3/new_requests/total"], "applicants_of_new_requests"
     if tables == {"T3"} and rows <= set(T3_RESULT_ROWS) | {"other_no_correction", "other_no_fee", "other_other"}:
         if rows == {"granted", "partially_granted"}:
@@ -249,7 +241,7 @@ class OperationBuilder:
         if _SHARE.search(text):
             return "share"
         if _RANK.search(text) and (
-            _RANK_ASC.search(text)
+            RANK_ASC.search(text)
             or re.search(
                 r"最|前|\bmost\b|\bhighest\b|\blargest\b|"
                 r"\btop\b|\bbiggest\b|\bmaximum\b|\bpeak\b",
@@ -274,7 +266,7 @@ class OperationBuilder:
         return "list" if plan.intent in ("trend", "compare") else "value"
 
     def _rank(self, plan: QueryPlan, text: str, blanked: str, op: Operation) -> None:
-        op.order = "asc" if _RANK_ASC.search(text) else "desc"
+        op.order = "asc" if RANK_ASC.search(text) else "desc"
         if m := _TOP.search(text):
             word = (m.group(1) or m.group(2)).lower()
             op.top = int(word) if word.isdigit() else _CN_NUMBER.get(word, 1)

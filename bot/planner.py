@@ -9,7 +9,7 @@ import opencc
 from bot.metrics import PROACTIVE_DISCLOSURE, MetricMatch, MetricMatcher
 from bot.models import Intent, QueryPlan
 from bot.offices import OfficeMention, OfficeResolver
-from bot.operations import COUNT_QUESTION, OperationBuilder, ranks_categories, unheld_words
+from bot.operations import COUNT_QUESTION, RANK_ASC, OperationBuilder, ranks_categories, unheld_words
 from index.models import OfficeRecord
 from parsers.gazetteer import region_chain
 
@@ -67,7 +67,6 @@ _RANK = re.compile(
     r"\blowest\b|\blargest\b|\bsmallest\b|\brank|\btop\b|\bfewest\b|\bbiggest\b|\bmaximum\b|\bminimum\b",
     re.I,
 )
-_RANK_ASC = re.compile(r"最少|最低|最小|\bleast\b|\blowest\b|\bsmallest\b|\bfewest\b|\bminimum\b", re.I)
 _TREND = re.compile(
     r"趋势|历年|逐年|每年|各年|每一年|走势|变化情况|如何变化|怎么变化|变化趋势|增长|下降|\bover the years\b|"
     r"\btrend|\beach year\b|\bevery year\b|\bper year\b|\bby year\b|\byear by year\b|\bover time\b|"
@@ -279,7 +278,7 @@ class QueryPlanner:
         elif plan.aggregation is None and _AVG.search(masked):
             plan.aggregation = "avg"
         if plan.intent == "rank":
-            plan.order = "asc" if _RANK_ASC.search(masked) else "desc"
+            plan.order = "asc" if RANK_ASC.search(masked) else "desc"
         self._operation(plan, masked, match, _named_order(question, plan.years))
         plan.question = asked  # as asked (traditional characters too); the plan was made on the simplified text
         return plan
@@ -434,5 +433,5 @@ class QueryPlanner:
         elif plan.aggregation is None and _AVG.search(masked):
             plan.aggregation = "avg"
         if plan.intent == "rank" and plan.order is None:
-            plan.order = "asc" if _RANK_ASC.search(masked) else "desc"
+            plan.order = "asc" if RANK_ASC.search(masked) else "desc"
         return plan

@@ -30,6 +30,7 @@ import time
 from pathlib import Path
 from typing import Any
 
+from eval.bench_ingest import TimedEmbedder
 from govqa.errors import GovqaError
 from govqa.settings import PROJECT_ROOT, IndexSettings, Settings
 
@@ -46,26 +47,6 @@ PATHS: dict[str, dict] = {
 }
 GOLD_SETS = sorted((PROJECT_ROOT / "eval" / "sets").glob("*.jsonl"))
 _PROGRESS_EVERY_S = 60.0
-
-
-class TimedEmbedder:
-    """The real Embedder, adding up the seconds and passages of every passage_matrix call."""
-
-    def __init__(self, embedder):
-        self.embedder = embedder
-        self.seconds = 0.0
-        self.passages = 0
-
-    def passage_matrix(self, texts, batch_size=None, show_progress=False):
-        started = time.perf_counter()
-        try:
-            return self.embedder.passage_matrix(texts, batch_size, show_progress)
-        finally:
-            self.seconds += time.perf_counter() - started
-            self.passages += len(texts)
-
-    def __getattr__(self, name):
-        return getattr(self.embedder, name)
 
 
 def cpu_seconds() -> float:

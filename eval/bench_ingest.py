@@ -21,12 +21,13 @@ from typing import cast
 from govqa.settings import PROJECT_ROOT, Settings
 
 
-class _TimedEmbedder:
-    """Delegates to the real Embedder and adds up the seconds spent encoding passages."""
+class TimedEmbedder:
+    """The real Embedder, adding up the seconds and passages of every passage_matrix call."""
 
     def __init__(self, embedder):
         self.embedder = embedder
         self.seconds = 0.0
+        self.passages = 0
 
     def passage_matrix(self, texts, batch_size=None, show_progress=False):
         started = time.perf_counter()
@@ -34,6 +35,7 @@ class _TimedEmbedder:
             return self.embedder.passage_matrix(texts, batch_size, show_progress)
         finally:
             self.seconds += time.perf_counter() - started
+            self.passages += len(texts)
 
     def __getattr__(self, name):  # embed_query, chroma_function, dimension…: the real model
         return getattr(self.embedder, name)
@@ -50,7 +52,7 @@ def run_scenario(paths: list[Path], data_dir: Path) -> dict:
 
     settings = Settings(data_dir=data_dir)
     loaded = time.perf_counter()
-    embedder = _TimedEmbedder(Embedder(settings.index))
+    embedder = TimedEmbedder(Embedder(settings.index))
     load_s = time.perf_counter() - loaded
     # the timing wrapper delegates every call to the real Embedder, so it stands in for one
     ingestor = Ingestor(settings, progress=False, embedder=cast("Embedder", embedder))

@@ -19,7 +19,18 @@ from typing import Literal, TypeGuard
 from pydantic import BaseModel, Field
 
 from parsers.printed_numbers import NumberForms, money_header, print_number
-from parsers.template import AMOUNT, T3_COLUMNS, T4_GROUPS, T4_OUTCOMES, V2019, V2021, cell_kind, fact_key, t3_rows
+from parsers.template import (
+    AMOUNT,
+    SECTION_HEADINGS,
+    T3_COLUMNS,
+    T4_GROUPS,
+    T4_OUTCOMES,
+    V2019,
+    V2021,
+    cell_kind,
+    fact_key,
+    t3_rows,
+)
 
 Format = Literal["txt", "md", "html", "docx", "pdf"]
 FORMATS: tuple[str, ...] = ("txt", "md", "html", "docx", "pdf")
@@ -509,14 +520,7 @@ def _blocks(report: SyntheticReport) -> list[Block]:
         "三": ("table", _t3_grid(report)),
         "四": ("table", _t4_grid(report)),
     }
-    for number, heading in {
-        "一": "总体情况",
-        "二": "主动公开政府信息情况",
-        "三": "收到和处理政府信息公开申请情况",
-        "四": "政府信息公开行政复议、行政诉讼情况",
-        "五": "存在的主要问题及改进情况",
-        "六": "其他需要报告的事项",
-    }.items():
+    for number, heading in SECTION_HEADINGS.items():
         blocks.append(("h1", f"{number}、{heading}"))
         for line in filter(None, report.sections[number].split("\n")):
             is_sub = bool(_SUB_HEADING.match(line)) and len(line) < 20

@@ -132,6 +132,7 @@ T3_COLUMNS = [
     Column("other_org", "其他", "other organisations"),
     Column("total", "总计", "total"),
 ]
+T3_APPLICANT_COLUMNS = tuple(c.key for c in T3_COLUMNS if c.key != "total")  # the six kinds of applicant
 
 _BOTH = (V2019, V2021)
 T3_ROWS = [
