@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 
 from bot.models import Answer, Citation, Operand, QueryPlan
 from bot.operations import UNHELD_TEXT, asks_decrease
-from bot.render import AnswerWriter, CitationList, fmt
+from bot.wording import AnswerWriter, CitationList, fmt
 from index.facts import FactStore
 from index.models import FactRecord, OfficeRecord, ReportRecord
 from parsers.models import Number, Report
@@ -195,12 +195,8 @@ class Calculator:
             if len(measures) == 1 and (len(orgs) > 1 or len(years) > 1)
             else ""
         )
-        where = (
-            w.office_year(org, year)
-            if org and year
-            else (w.office(org) if org else (str(year) if w.en else f"{year}年") if year else "")
-        )
-        return (f"{where}, {shared}" if w.en else f"{where}{shared}") if where and shared else where or shared
+        where = w.office_year(org, year) if org else (w.year(year) if year else "")
+        return w.with_measure(where, shared)
 
     def _missing(self, plan: QueryPlan, w: AnswerWriter, figures: list[Figure], cites: CitationList) -> Answer | None:
         gaps = [f for f in figures if f.missing]
@@ -426,12 +422,7 @@ class Calculator:
             if any(UNHELD_TEXT[d].search(text) for d in dims):
                 return None
         w = AnswerWriter(plan.language, self.names)
-        where = ""
-        if plan.offices:
-            where = (" of " + ", ".join(w.office(o) for o in plan.offices)) if w.en else "、".join(plan.offices)
-        if plan.years:
-            where += (" for " + ", ".join(map(str, plan.years))) if w.en else "".join(f"{y}年" for y in plan.years)
-        return self._result(plan, "not_found", w.unheld(words, where), None, None, CitationList())
+        return self._result(plan, "not_found", w.unheld(words, plan.offices, plan.years), None, None, CitationList())
 
 
 def _scope_of(operand: Operand) -> tuple[str, int]:

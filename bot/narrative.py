@@ -13,7 +13,7 @@ import jieba
 
 from bot.metrics import PROACTIVE_DISCLOSURE, ROW_TERMS, find_terms
 from bot.models import Answer, Citation, QueryPlan
-from bot.render import AnswerWriter, CitationList, fmt, say
+from bot.wording import AnswerWriter, CitationList, say
 from index.models import Chunk, ScoredChunk
 
 jieba.setLogLevel(logging.WARNING)
@@ -584,13 +584,7 @@ class NarrativeAnswerer:
         cites = CitationList()
         ref = cites.add(self._citation(s, w.en))
         section = cites.items[0].section
-        if w.en:
-            text = (
-                f"According to the {s.chunk.year} report of {w.office(s.chunk.org)} ({section}): “{s.text}” [{ref}]. "
-                f"The figure asked for is {fmt(figure.value)} ({figure.unit}), as printed: “{figure.text}”."
-            )
-        else:
-            text = f"根据{s.chunk.org}{s.chunk.year}年报告（{section}）：“{s.text}”[{ref}]。所问数字为{figure.text}。"
+        text = w.quoted_figure(s.chunk.org, s.chunk.year, section, s.text, ref, figure.value, figure.unit, figure.text)
         text = self._phrased(plan, [s.text], text)
         return Answer(
             question=plan.question,
@@ -646,11 +640,7 @@ class NarrativeAnswerer:
             ref = cites.add(self._citation(Sentence(best.chunk, best.rank, stripped, offset), w.en))
             quotes.append(f"“{stripped}”[{ref}]")
         section = cites.items[0].section
-        head = (
-            f"According to the {best.chunk.year} report of {w.office(best.chunk.org)} ({section}):"
-            if w.en
-            else f"根据{best.chunk.org}{best.chunk.year}年报告（{section}）："
-        )
+        head = w.according_to(best.chunk.org, best.chunk.year, section)
         answer = self._phrased(plan, [c.quote for c in cites.items], "\n".join([head, *quotes]))
         return Answer(
             question=plan.question, status="answered", route="retrieval", answer=answer, citations=cites.items
@@ -665,12 +655,7 @@ class NarrativeAnswerer:
         cites = CitationList()
         ref = cites.add(self._citation(passage, w.en))
         section = cites.items[0].section
-        if w.en:
-            answer = (
-                f"According to the {best.chunk.year} report of {w.office(best.chunk.org)} ({section}): “{text}” [{ref}]"
-            )
-        else:
-            answer = f"根据{best.chunk.org}{best.chunk.year}年报告（{section}）：“{text}”[{ref}]"
+        answer = w.quoted_passage(best.chunk.org, best.chunk.year, section, text, ref)
         answer = self._phrased(plan, [text], answer)
         return Answer(
             question=plan.question, status="answered", route="retrieval", answer=answer, citations=cites.items

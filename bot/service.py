@@ -25,8 +25,8 @@ from bot.metrics import MetricMatch, MetricMatcher, label_texts, row_term
 from bot.models import Answer, QueryPlan
 from bot.narrative import NarrativeAnswerer
 from bot.planner import QueryPlanner, normalize_question
-from bot.render import AnswerWriter
 from bot.tables import TableAnswerer
+from bot.wording import AnswerWriter
 from govqa.errors import ModelError, QuestionError
 from govqa.settings import Settings
 from index.facts import FactStore

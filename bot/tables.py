@@ -8,10 +8,11 @@ from dataclasses import dataclass, field
 from bot.calculator import Calculator
 from bot.models import Answer, Citation, Measure, QueryPlan
 from bot.operations import is_calculated
-from bot.render import AnswerWriter, CitationList, both, fmt, unit_of
+from bot.wording import AnswerWriter, CitationList, both, fmt, unit_of
 from index.facts import FactStore
 from index.models import FactRecord, OfficeRecord, ReportRecord
 from parsers.models import Number, Report
+from parsers.template import SECTION_OF_TABLE
 
 # Narrative wordings of a few T3 totals: used to notice when a report's text and its table disagree.
 _NARRATIVE_FIGURES = {
@@ -22,7 +23,7 @@ _NARRATIVE_FIGURES = {
     "T3/carried_forward/total": r"结转[^。；\d]{0,8}?(\d+)\s*件",
     "T4/reconsideration/total": r"行政复议(?!决定)[^。；，,\d]{0,6}?(\d+)\s*(?:件|起)",
 }
-_TABLE_SECTIONS = {"二", "三", "四"}
+_TABLE_SECTIONS = set(SECTION_OF_TABLE.values())  # 二 三 四
 LIST_OFFICES_SHOWN = 100  # offices named in a "which reports" answer; the count covers them all
 
 
@@ -255,10 +256,8 @@ class TableAnswerer:
         if not parts or total == fact.value:
             return []
         refs = cites.add_facts(parts)
-        shown = ", ".join(f"{f.col_label} {fmt(f.value)}[{r}]" for f, r in zip(parts, refs, strict=False))
-        if w.en:
-            return [f"Its outcomes ({shown}) add up to {fmt(total)}, not the printed total {fmt(fact.value)}."]
-        return [f"该组各项（{shown}）合计{fmt(total)}，与表中总计{fmt(fact.value)}不符。"]
+        shown = [f"{f.col_label} {fmt(f.value)}[{r}]" for f, r in zip(parts, refs, strict=False)]
+        return [w.outcomes_mismatch(shown, total, fact.value)]
 
     def _disagreement(self, w: AnswerWriter, cites: CitationList, rv: ReportValue, say_agreement: bool) -> list[str]:
         fact = rv.used[0]
@@ -275,7 +274,7 @@ class TableAnswerer:
                 org=rv.org,
                 year=rv.year,
                 section=section,
-                locator=_span_locator(span, w.en),
+                locator=w.say("cite.chars", start=span[0], end=span[1]),
                 quote=quote,
                 span=span,
             )
@@ -512,23 +511,10 @@ class TableAnswerer:
             return ""
         refs = [cites.add_facts([cells[k]])[0] for k in keys]
         a, b, c, d = (_ok_value(cells[k]) for k in keys)
-        mark = "=" if a + b == c + d else "≠"
-        if w.en:
-            return (
-                f"new {fmt(a)}[{refs[0]}] + carried over {fmt(b)}[{refs[1]}] = {fmt(a + b)} {mark} processed "
-                f"{fmt(c)}[{refs[2]}] + carried forward {fmt(d)}[{refs[3]}] = {fmt(c + d)}"
-            )
-        return (
-            f"本年新收{fmt(a)}[{refs[0]}] + 上年结转{fmt(b)}[{refs[1]}] = {fmt(a + b)} {mark} "
-            f"办理总计{fmt(c)}[{refs[2]}] + 结转下年{fmt(d)}[{refs[3]}] = {fmt(c + d)}"
-        )
+        return w.carry_balance((a, b, c, d), refs)
 
 
 def _ok_value(fact: FactRecord) -> Number:
     """The value of an "ok" cell: parsers/digits.py turns an "ok" cell without a number into "blank"."""
     assert fact.value is not None, fact.key
     return fact.value
-
-
-def _span_locator(span: tuple[int, int], en: bool) -> str:
-    return f"chars {span[0]}–{span[1]}" if en else f"第{span[0]}–{span[1]}字"

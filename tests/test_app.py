@@ -259,7 +259,7 @@ def test_server_log_has_no_progress_bars_or_debug_lines_per_question(client, app
 
 def test_while_loading_an_office_not_loaded_yet_is_not_answered_from_another(tmp_path, corpus, embedder):
     """Only 平潭综合实验区 2020 (21 requests) is in: 'Yichuan 2020' must not get 21, and says what is loaded."""
-    import app
+    import web.library as web_library
     from govqa.settings import Settings
     from index.ingest import Ingestor
 
@@ -269,7 +269,7 @@ def test_while_loading_an_office_not_loaded_yet_is_not_answered_from_another(tmp
         ingestor.ingest_paths([corpus / "raw" / "fujian-pingtan_2020_pingtanarchive.txt"])
     finally:
         ingestor.close()
-    library = app.Library(settings)
+    library = web_library.Library(settings)
     library.progress.update(running=True, done=1, total=65)
     for question, loaded in [
         (YICHUAN, "平潭综合实验区 2020"),
@@ -286,18 +286,18 @@ def test_while_loading_an_office_not_loaded_yet_is_not_answered_from_another(tmp
 def test_first_start_corpus_is_the_configured_folder_then_shared_corpus_then_synthetic_examples(
     tmp_path, monkeypatch, corpus
 ):
-    import app
+    import web.library as web_library
     from govqa.settings import Settings
     from parsers.report import ReportParser
 
     settings = Settings(data_dir=tmp_path / "data")
     settings.app.default_corpus = tmp_path / "mine"
-    assert app.default_corpus(settings) == [tmp_path / "mine"]
+    assert web_library.default_corpus(settings) == [tmp_path / "mine"]
     settings.app.default_corpus = None
-    assert app.default_corpus(settings) == [corpus]  # the repo's sibling ../shared/corpus
-    monkeypatch.setattr(app, "PROJECT_ROOT", tmp_path / "elsewhere" / "repo")
-    examples = app.default_corpus(settings)
-    assert len(examples) == app.SYNTHETIC_EXAMPLES
+    assert web_library.default_corpus(settings) == [corpus]  # the repo's sibling ../shared/corpus
+    monkeypatch.setattr(web_library, "PROJECT_ROOT", tmp_path / "elsewhere" / "repo")
+    examples = web_library.default_corpus(settings)
+    assert len(examples) == web_library.SYNTHETIC_EXAMPLES
     assert all(p.parent == settings.data_dir / "examples" and p.is_file() for p in examples)
     report = ReportParser(settings.parsing).parse(examples[0])
     assert report.value(NEW_REQUESTS) is not None and report.year is not None

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import expect
 
-from bot.render import say
+from bot.wording import say
 from parsers.synthetic import make_report, render
 from tests.test_app import YICHUAN, RunningApp, shared_app
 from tests.test_conversation import CONVERSATIONS

@@ -6,7 +6,7 @@ import hashlib
 import pytest
 
 from bot.models import Answer, Citation, QueryPlan
-from bot.render import fact_citation
+from bot.wording import fact_citation
 from govqa.errors import IngestError
 from index.facts import FactStore
 from index.models import ReportRecord, SourceFile

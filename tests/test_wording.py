@@ -7,8 +7,7 @@ import string
 import pytest
 
 from bot.models import Answer, Citation, QueryPlan
-from bot.render import (
-    RULE_TEXT_ZH,
+from bot.wording import (
     WORDING,
     AnswerWriter,
     both,
@@ -16,6 +15,7 @@ from bot.render import (
     rule_text,
     say,
 )
+from bot.wording.labels import RULE_TEXT_ZH
 from index.models import ReportRecord
 from parsers.checks import run_checks
 from parsers.models import Fact, Report

@@ -17,7 +17,7 @@ from rapidfuzz import fuzz
 
 from bot.conversation import reply_language
 from bot.models import Answer, Citation
-from bot.render import TABLE_SECTION, WORDING, fmt, rule_detail, rule_text, say, strip_enumerator
+from bot.wording import TABLE_SECTION, WORDING, fmt, rule_detail, rule_text, say, strip_enumerator
 from govqa.errors import GovqaError
 from index.facts import FactStore
 from index.lexical import tokenize

@@ -7,7 +7,7 @@ from pathlib import Path, PurePosixPath, PureWindowsPath
 import pandas as pd
 from pathvalidate import sanitize_filename
 
-from bot.render import WORDING, both
+from bot.wording import WORDING, both
 from govqa.errors import IngestError
 from index.ingest import FileResult
 from parsers.formats import accepted_text, is_supported

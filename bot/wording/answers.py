@@ -1,62 +1,11 @@
 """Answer text in the question's language: Chinese answers in Chinese; English answers with the Chinese
 office names and table labels alongside (the reports are Chinese; the reader must be able to check)."""
 
-import re
-
 from bot.models import Citation, Measure, QueryPlan
+from bot.wording.labels import OPERATION_WORDS, fact_citation, fmt, rule_text, strip_enumerator
+from bot.wording.page import say
 from index.models import FactRecord
 from parsers.models import Number
-from parsers.template import (
-    SECTION_HEADINGS,
-    SECTION_OF_TABLE,
-    T3_COLUMNS,
-    T3_ROWS,
-    T4_GROUPS,
-    T4_OUTCOMES,
-)
-
-TABLE_SECTION = SECTION_OF_TABLE
-_ITEM_COLUMNS = {"prior_count", "procurement_items"}
-_MONEY_COLUMNS = {"fee_amount", "procurement_amount"}
-
-
-def fmt(value: Number | None) -> str:
-    if value is None:
-        return "—"
-    if isinstance(value, float):
-        if value.is_integer():
-            return str(int(value))
-        return f"{value:.4f}".rstrip("0").rstrip(".")
-    return str(value)
-
-
-def unit_of(fact_key: str) -> str:
-    col = fact_key.split("/")[-1]
-    if col in _MONEY_COLUMNS:
-        return "万元"
-    return "项" if col in _ITEM_COLUMNS else "件"
-
-
-def strip_enumerator(label: str) -> str:
-    return re.sub(r"^\s*(?:[一二三四五六七八九十]+、|[（(][一二三四五六七八九十]+[）)]|\d+\s*[.．、])\s*", "", label)
-
-
-def fact_citation(fact: FactRecord) -> Citation:
-    """A table cell: row label × column label as printed, and the printed value."""
-    number = TABLE_SECTION.get(fact.table, "")
-    section = f"{number}、{SECTION_HEADINGS.get(number, '')}" if number else fact.table
-    locator = f"{fact.table} {strip_enumerator(fact.label) or fact.row} × {fact.col_label or fact.col}"
-    return Citation(
-        report_id=fact.report_id,
-        title=fact.title,
-        org=fact.org,
-        year=fact.year,
-        section=section,
-        locator=locator,
-        quote=fact.raw,
-        key=fact.key,
-        span=fact.span,
-    )
 
 
 class AnswerWriter:
@@ -94,6 +43,40 @@ class AnswerWriter:
         if self.en:
             return f"{self.office(org)}, {year}" if year else self.office(org)
         return f"{org}{year}年" if year else org
+
+    def year(self, year: int) -> str:
+        return str(year) if self.en else f"{year}年"
+
+    def report_name(self, org: str, year: int | None) -> str:
+        """A loaded report in a list: 伊川县人民政府2020年 / 伊川县人民政府 2020 (no pinyin: the list is long)."""
+        return f"{org} {year}" if self.en else f"{org}{year}年"
+
+    def with_measure(self, where: str, measure: str) -> str:
+        """A place and year followed by the measure they share: 伊川县人民政府2020年予以公开."""
+        if where and measure:
+            return f"{where}, {measure}" if self.en else f"{where}{measure}"
+        return where or measure
+
+    def quoted_passage(self, org: str, year: int | None, section: str, quote: str, ref: int) -> str:
+        lead = self.according_to(org, year, section)
+        return f"{lead} “{quote}” [{ref}]" if self.en else f"{lead}“{quote}”[{ref}]"
+
+    def quoted_figure(
+        self, org: str, year: int | None, section: str, quote: str, ref: int, value: Number, unit: str, printed: str
+    ) -> str:
+        """A figure read from the reports' text: the sentence quoted, then the number as printed."""
+        if self.en:
+            return (
+                f"{self.quoted_passage(org, year, section, quote, ref)}. "
+                f"The figure asked for is {fmt(value)} ({unit}), as printed: “{printed}”."
+            )
+        return f"{self.quoted_passage(org, year, section, quote, ref)}。所问数字为{printed}。"
+
+    def according_to(self, org: str, year: int | None, section: str) -> str:
+        """The lead of a quoted answer: 根据伊川县人民政府2020年报告（五、存在的主要问题…）："""
+        if self.en:
+            return f"According to the {year} report of {self.office(org)} ({section}):"
+        return f"根据{org}{year}年报告（{section}）："
 
     def measure(self, measure: Measure) -> str:
         return f"“{measure.label_en}” ({measure.label})" if self.en else f"“{measure.label}”"
@@ -281,8 +264,25 @@ class AnswerWriter:
         word = "最少" if asc else "最多"
         return f"{self.measure(measure)}{word}的是{label}：{self.value(value, unit)}。"
 
-    def heading(self, text_zh: str, text_en: str) -> str:
-        return text_en if self.en else text_zh
+    def outcomes_mismatch(self, shown: list[str], total: Number, printed: Number | None) -> str:
+        """A T4 group whose outcomes do not add up to its printed total (shown: 'label value[ref]')."""
+        if self.en:
+            return f"Its outcomes ({', '.join(shown)}) add up to {fmt(total)}, not the printed total {fmt(printed)}."
+        return f"该组各项（{', '.join(shown)}）合计{fmt(total)}，与表中总计{fmt(printed)}不符。"
+
+    def carry_balance(self, values: tuple[Number, Number, Number, Number], refs: list[int]) -> str:
+        """T3's balance: new + carried over against processed + carried forward, each cell cited."""
+        a, b, c, d = values
+        mark = "=" if a + b == c + d else "≠"
+        if self.en:
+            return (
+                f"new {fmt(a)}[{refs[0]}] + carried over {fmt(b)}[{refs[1]}] = {fmt(a + b)} {mark} processed "
+                f"{fmt(c)}[{refs[2]}] + carried forward {fmt(d)}[{refs[3]}] = {fmt(c + d)}"
+            )
+        return (
+            f"本年新收{fmt(a)}[{refs[0]}] + 上年结转{fmt(b)}[{refs[1]}] = {fmt(a + b)} {mark} "
+            f"办理总计{fmt(c)}[{refs[2]}] + 结转下年{fmt(d)}[{refs[3]}] = {fmt(c + d)}"
+        )
 
     # ------------------------------------------------------------------ derived figures (bot/calculator.py)
     def short_measure(self, measure: Measure) -> str:
@@ -459,7 +459,13 @@ class AnswerWriter:
     def count_unit(self, what: str) -> str:
         return what if self.en else {"reports": "份", "years": "年", "offices": "个"}[what]
 
-    def unheld(self, words: list[str], scope: str) -> str:
+    def unheld(self, words: list[str], offices: list[str], years: list[int]) -> str:
+        """A dimension the template's tables do not record (requests by subject, by channel …)."""
+        if self.en:
+            scope = (" of " + ", ".join(self.office(o) for o in offices)) if offices else ""
+            scope += (" for " + ", ".join(map(str, years))) if years else ""
+        else:
+            scope = "、".join(offices) + "".join(f"{y}年" for y in years)
         shown = "、".join(words) if not self.en else ", ".join(words)
         if self.en:
             return (
@@ -481,13 +487,13 @@ class AnswerWriter:
                 for m in plan.office_mentions[:1]
             ]
         elif plan.across_offices:
-            offices = [self.heading("所有单位", "every office")]
+            offices = [self.say("reading.every_office")]
         else:
-            offices = plan.unknown_offices or [self.heading("所有报告", "all reports")]
+            offices = plan.unknown_offices or [self.say("reading.all_reports")]
         parts = [("; " if self.en else "、").join(offices), self.years(plan.years)]
         parts += [self.measure(m) if self.en else m.label for m in plan.measures]
         if not plan.measures and plan.intent == "narrative":
-            parts.append(self.heading("报告正文", "the reports' text"))
+            parts.append(self.say("reading.text"))
         operation = self.operation(plan)
         if operation:
             parts.append(operation)
@@ -495,7 +501,7 @@ class AnswerWriter:
 
     def years(self, years: list[int]) -> str:
         if not years:
-            return self.heading("各年", "every year")
+            return self.say("reading.every_year")
         if len(years) >= 3 and years == list(range(years[0], years[-1] + 1)):
             return f"{years[0]}–{years[-1]}" + ("" if self.en else "年")
         return ", ".join(map(str, years)) if self.en else "、".join(f"{y}年" for y in years)
@@ -562,54 +568,6 @@ class AnswerWriter:
         return f"报告库仍在加载（{done}/{total}个文件），所问单位的报告尚未加载。目前已加载：{shown or '暂无'}。请加载完成后再问。"
 
 
-# The words for a plan's operation (OPERATION_WORDS[key] = (zh, en)): aggregation, else intent.
-OPERATION_WORDS = {
-    "sum": ("合计", "sum"),
-    "avg": ("平均", "average"),
-    "diff": ("差值", "difference"),
-    "trend": ("历年变化", "trend over the years"),
-    "compare": ("比较", "comparison"),
-    "rank_desc": ("排名（最多）", "ranking (most first)"),
-    "rank_asc": ("排名（最少）", "ranking (fewest first)"),
-    "list": ("报告列表", "list of reports"),
-    "check": ("勾稽关系核对", "consistency check"),
-}
-
-# The consistency rules of parsers/checks.py, in Chinese (the rule names there are English).
-RULE_TEXT_ZH = {
-    "T3 rows: total = sum of the six applicant columns": "表三各行：总计 = 六类申请人之和",
-    "T3 columns: new + carried over = total processed + carried forward": "表三各列：本年新收 + 上年结转 = 办理总计 + 结转下年度",
-    "T3 columns: total processed = sum of results (一)…(六)": "表三各列：办理总计 = （一）至（六）各项结果之和",
-    "T4: each group's total = upheld + corrected + other + pending": "表四：各组总计 = 结果维持 + 结果纠正 + 其他结果 + 尚未审结",
-}
-_KEY_LABELS_ZH = {
-    **{r.key: strip_enumerator(r.label) for r in T3_ROWS},
-    **{c.key: c.label for c in T3_COLUMNS},
-    **{g.key: g.label for g in T4_GROUPS},
-    **{o.key: o.label for o in T4_OUTCOMES},
-}
-_DETAIL_ZH = [
-    (re.compile(r"^not checked: unknown cells "), "未核对：以下单元格无法确定 "),
-    (re.compile(r"results sum to"), "各项结果之和为"),
-    (re.compile(r"total processed"), "办理总计"),
-    (re.compile(r"(?<![/\w])total\b"), "总计"),
-    (re.compile(r"^holds$"), "成立"),
-]
-
-
-def rule_text(rule: str, language: str) -> str:
-    return RULE_TEXT_ZH.get(rule, rule) if language == "zh" else rule
-
-
-def rule_detail(detail: str, language: str) -> str:
-    """A check's detail ('new_requests: 1+2=3 ≠ total 4') with Chinese labels for a Chinese reader."""
-    if language != "zh":
-        return detail
-    for pattern, words in _DETAIL_ZH:
-        detail = pattern.sub(words, detail)
-    return re.sub(r"(?<![/\w])([a-z][a-z_]+)(?=:)", lambda m: _KEY_LABELS_ZH.get(m.group(1), m.group(1)), detail)
-
-
 class CitationList:
     """Numbered citations of one answer; the same cell or passage cited twice keeps one number."""
 
@@ -626,223 +584,3 @@ class CitationList:
 
     def add_facts(self, facts: list[FactRecord]) -> list[int]:
         return [self.add(fact_citation(f)) for f in facts]
-
-
-# ---------------------------------------------------------------------------- what the web page says
-# Every text of the web page, (Chinese, English). An answer's card follows the question's language (`say`);
-# page labels show both (`both`). tests/test_wording.py walks every entry in both languages.
-WORDING: dict[str, tuple[str, str]] = {
-    # ---- answers from the reports' text (bot/narrative.py)
-    "text.not_found": ("报告正文中未找到。", "not found in the report's text."),
-    "text.figure": ("{value}；", "{value}: "),
-    "text.intro": ("报告正文中的相关表述：", "What the reports' text says:"),
-    "text.total_missing": (
-        "缺少{missing}的数字（没有报告，或报告正文未写明），不计算合计或平均。",
-        "No figure for {missing} (no report, or its text does not state it): no total or average is given.",
-    ),
-    "text.total_units": (
-        "各报告的数字单位不同，不计算合计或平均。",
-        "The reports state the figure in different units: no total or average is given.",
-    ),
-    "cite.chars": ("第{start}–{end}字", "chars {start}–{end}"),
-    "cite.title": ("报告标题", "report title"),
-    "cite.check": ("勾稽关系核对", "consistency check"),
-    "text.plans_in_earlier": (
-        "{year}年的工作打算写在{earlier}年度报告中：",
-        "Plans for {year} are in the {earlier} report:",
-    ),
-    "text.only_department": (
-        "{region}没有政府本级报告，以下来自{office}的报告：",
-        "There is no government report of {region}; this is from the report of {office}:",
-    ),
-    "text.from_text": (
-        "表格中没有该项数据，以下数字摘自报告正文：",
-        "The tables hold no such figure; this number is quoted from the report's text:",
-    ),
-    "scope.stored_reports": ("现有报告", "the stored reports"),
-    "scope.what_was_asked": ("所问内容", "what was asked"),
-    # ---- table answers (bot/tables.py)
-    "table.compared": ("{measure}对比：", "{measure} compared:"),
-    "table.blank_note": ("（空白）", " (blank)"),
-    "mention.unnamed": ("该问题", "?"),
-    "table.no_figure": ("{office}的报告中没有该项表格数据。", "{office} has no table figure for it."),
-    "table.text_instead": ("表格无此项，正文：“{quote}”（{figure}）", "no table; the text says “{quote}” ({figure})"),
-    "table.years_without_figure": ("报告年份：{years}（无相关表格数据）", "reports: {years} (no table figure)"),
-    "list.none": ("没有符合条件的报告。", "No report matches."),
-    "list.head": ("共{reports}份报告（{offices}个机关）：", "{reports} report(s) from {offices} office(s):"),
-    "list.more": (
-        "……另有{more}个机关的报告未列出（网页的“{tab}”页列出全部）。",
-        "… and {more} more office(s), not listed here (the web app's {tab} tab lists all).",
-    ),
-    "list.unit": ("份", "reports"),
-    "check.none": ("没有可核对表格的报告。", "No report with tables to check."),
-    "check.broken": (
-        "- {where}：{n}条勾稽关系不成立[{ref}]：{quote}。",
-        "- {where}: {n} rule(s) broken [{ref}]: {quote}.",
-    ),
-    "check.all_hold": ("- {where}：表格勾稽关系全部成立。", "- {where}: every consistency rule holds."),
-    # answer cards
-    "status.answered": ("回答", "Answer"),
-    "status.not_found": ("库中报告未找到", "Not found in the ingested reports"),
-    "status.ambiguous": ("问题有歧义——请在下面选择", "Ambiguous question — pick one below"),
-    "status.error": ("出错", "Error"),
-    "status.help": ("使用帮助", "Help"),
-    "route.sql": ("来自报告表格", "from the report tables"),
-    "route.retrieval": ("来自报告正文", "from the report text"),
-    "seconds": ("{s:.2f} 秒", "{s:.2f} s"),
-    "sources": ("来源（{n}）——点击来源查看报告原文", "Sources ({n}) — click a source to see it in the report"),
-    "show_context": ("▸ 查看上下文", "▸ show context"),
-    "hide_context": ("▾ 收起上下文", "▾ hide context"),
-    "whole_row": ("该行原文：{label}", "The whole row as printed: {label}"),
-    "section_as_printed": ("第{title}节原文", "Section {title} as printed"),
-    "section_full": ("第{title}节全文（已标出所引段落）", "Section {title} — full text, the quoted passage marked"),
-    "report": ("报告：{title}", "Report: {title}"),
-    "year": ("{year}年", "{year}"),
-    "year_unknown": ("年份未知", "year unknown"),
-    "context_unavailable": ("报告原文无法读取：{reason}", "report text unavailable: {reason}"),
-    "could_not_render": ("（来源无法显示：{reason}）", "(could not render the sources: {reason})"),
-    "still_loading": (
-        "报告库仍在加载（{done}/{total}个文件），加载完成后可再问一次。",
-        "The report collection is still loading ({done}/{total} files); ask again when it is done.",
-    ),
-    "working": ("正在报告中查找…", "Looking it up in the reports…"),
-    "working_title": ("处理中…", "Working…"),
-    "chart_years": ("年份", "year"),
-    "chart_labels": ("单位", "office"),
-    "chart_value": ("数值", "value"),
-    # cells, checks and report pages
-    "cell_blank": ("（空白）", "(blank)"),
-    "cell_missing": ("未找到", "not found"),
-    "no_tables": ("无表格", "no tables"),
-    "checks_failed": ("✗ {failed}条不成立 · {passed}条成立", "✗ {failed} FAILED · {passed} hold"),
-    "checks_hold": ("✓ {passed}/{total}条成立", "✓ {passed}/{total} hold"),
-    "checks_unknown": (" · {unknown}条无法核对", " · {unknown} unknown"),
-    "check_failed": ("✗ 不成立", "✗ failed"),
-    "check_unknown": ("? 无法核对", "? not checkable"),
-    "check_holds": ("✓ 成立", "✓ holds"),
-    "checks_title": (
-        "勾稽关系核对：{passed}条成立，{failed}条不成立，{unknown}条无法核对",
-        "Consistency checks: {passed} passed, {failed} failed, {unknown} not checkable",
-    ),
-    "report_meta": (
-        "模板 {template} · {cells}个表格单元格 · {sections}个章节",
-        "template {template} · {cells} table cells · {sections} sections",
-    ),
-    "files": ("文件：{files}", "Files: {files}"),
-    "warnings": ("提示", "Warnings"),
-    "sub_sections": ("（{n}个小节）", "({n} sub-sections)"),
-    "no_sections": ("该报告中没有找到编号章节。", "No numbered sections were found in this report."),
-    "row_as_printed": ("行（原文）", "Row (as printed)"),
-    # column headers
-    "col.office": ("单位", "Office"),
-    "col.year": ("年份", "Year"),
-    "col.template": ("模板", "Template"),
-    "col.checks": ("勾稽核对", "Checks"),
-    "col.failed_rules": ("不成立的规则", "Failed rules"),
-    "col.warnings": ("提示", "Warnings"),
-    "col.cells": ("单元格", "Cells"),
-    "col.doubtful": ("存疑", "Doubtful"),
-    "col.files": ("文件", "Files"),
-    "col.table": ("表", "Table"),
-    "col.row": ("行（原文）", "Row (as printed)"),
-    "col.column": ("列", "Column"),
-    "col.value": ("数值", "Value"),
-    "col.printed": ("原文", "Printed"),
-    "col.status": ("状态", "Status"),
-    "col.key": ("键", "Key"),
-    "col.report": ("报告", "Report"),
-    "col.file": ("文件", "File"),
-    "col.result": ("结果", "Result"),
-    "col.details": ("说明", "Details"),
-    "cell_status.ok": ("正常", "ok"),
-    "cell_status.blank": ("空白", "blank"),
-    "cell_status.ambiguous": ("存疑", "ambiguous"),
-    "cell_status.missing": ("缺失", "missing"),
-    # upload results
-    "result.ingested": ("已入库", "ingested"),
-    "result.replaced": ("已入库（替换旧版本）", "ingested (replaced an earlier version)"),
-    "result.unchanged": ("已在库中（未变化）", "already ingested (unchanged)"),
-    "result.duplicate": ("与库中报告重复", "duplicate of a stored report"),
-    "result.failed": ("失败", "failed"),
-    # page labels (shown in both languages)
-    "page.title": ("政府信息公开工作年度报告 问答", "govqa"),
-    "page.intro": (
-        "回答只来自已入库的报告，并注明每个数字出自哪个表格单元格或段落。",
-        "Answers come only from the ingested reports, with the table cell or passage each number comes from.",
-    ),
-    "tab.ask": ("问答", "Ask"),
-    "tab.reports": ("报告", "Reports"),
-    "tab.facts": ("数据", "Facts"),
-    "tab.upload": ("上传", "Upload"),
-    "chat.placeholder": (
-        "用中文或英文提问政府信息公开工作年度报告，可以接着追问（如“那2022年呢？”）。每个回答都注明出处。",
-        (
-            "Ask about the annual information-disclosure reports in Chinese or English, and ask follow-ups "
-            "(“what about 2022?”). Every answer cites its source."
-        ),
-    ),
-    "question.placeholder": (
-        "例如：伊川县2020年收到多少政府信息公开申请",
-        "e.g. how many requests did Pingtan get in 2024",
-    ),
-    "ask": ("提问", "Ask"),
-    "new_chat": ("新对话", "New chat"),
-    "examples": ("示例问题", "Example questions"),
-    "filter": ("按单位、标题或文件名筛选", "Filter by office, title or file name"),
-    "label.year": ("年份", "Year"),
-    "refresh": ("刷新", "Refresh"),
-    "reports_table": ("已入库的报告（点击一行打开）", "Ingested reports (click a row to open it)"),
-    "open_report": ("打开报告", "Open a report"),
-    "label.office": ("单位", "Office"),
-    "label.metric": ("指标（可用中文或英文搜索）", "Metric (search in Chinese or English)"),
-    "show_facts": ("查询数据", "Show facts"),
-    "download_csv": ("下载CSV", "Download CSV"),
-    "facts_count": ("{n}个表格单元格", "{n} table cells"),
-    "facts_capped": ("（只显示前{cap}个，CSV包含全部）", " (showing the first {cap}; the CSV has all)"),
-    "upload_intro": (
-        "拖入年度报告文件（txt、md、html、htm、pdf、docx，每个不超过{mb:g} MiB），文件会立即解析、核对并建立索引。",
-        (
-            "Drop annual report files (txt, md, html, htm, pdf, docx; up to {mb:g} MiB each). They are parsed, "
-            "checked and indexed at once; the chat can answer from them right away."
-        ),
-    ),
-    "upload_files": ("报告文件", "Report files"),
-    "ingest_files": ("导入文件", "Ingest files"),
-    "upload_results": ("每个文件的结果", "Result per file"),
-    "upload_first": (
-        "请先选择或拖入报告文件（txt、md、html、htm、pdf、docx）。",
-        "Choose or drop report files first (txt, md, html, htm, pdf, docx).",
-    ),
-    "upload_busy": (
-        "报告库仍在加载，请加载完成后再试。",
-        "The report collection is still loading; try again when it is done.",
-    ),
-    "upload_done": ("{ok}/{n}个文件已入库。", "{ok} of {n} files are in the collection."),
-    "problem": ("出现问题：{reason}", "Problem: {reason}"),
-    "all": ("全部", "All"),
-    "status.counts": (
-        "{reports}份报告 · {offices}个单位 · {facts}个表格单元格",
-        "{reports} reports from {offices} offices · {facts} table cells",
-    ),
-    "status.loading": (
-        "正在加载报告库：{done}/{total}个文件{current}，已加载的报告可以提问",
-        "Loading the report collection: {done} / {total} files{current}; questions work on what is loaded",
-    ),
-    "status.text_pending": (
-        "另有{n}份报告的正文仍在建立索引（表格数字已可查询，正文问题稍后可答）",
-        "{n} reports are still being indexed for text questions (their table figures answer now)",
-    ),
-}
-
-
-def say(key: str, language: str, **values) -> str:
-    """One text of the page in the reader's language ('zh' or 'en')."""
-    zh, en = WORDING[key]
-    return (en if language == "en" else zh).format(**values)
-
-
-def both(key: str, **values) -> str:
-    """A page label in both languages: 'Reports 报告'."""
-    zh, en = WORDING[key]
-    en, zh = en.format(**values), zh.format(**values)
-    return en if en == zh else f"{en} {zh}"
