@@ -11,7 +11,8 @@ from dataclasses import dataclass
 
 import jieba
 
-from bot.metrics import PROACTIVE_DISCLOSURE, ROW_TERMS, find_terms
+from bot.metric_terms import ROW_TERMS
+from bot.metrics import PROACTIVE_DISCLOSURE, find_terms
 from bot.models import Answer, Citation, QueryPlan
 from bot.wording import AnswerWriter, CitationList, say
 from index.models import Chunk, ScoredChunk

@@ -63,6 +63,7 @@ T2_COLUMNS = {
     ]
 }
 
+AMOUNT_COLUMNS = frozenset(k for k, c in T2_COLUMNS.items() if c.kind == AMOUNT)  # money, in 万元
 _DOCS19 = ("new_made", "new_published", "total_published")
 _DOCS21 = ("issued", "repealed", "in_force")
 _ITEMS19 = ("prior_count", "change", "decisions")

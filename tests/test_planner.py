@@ -2,7 +2,8 @@
 
 import pytest
 
-from bot.metrics import COLUMN_TERMS, ROW_TERMS, MetricMatcher
+from bot.metric_terms import COLUMN_TERMS, ROW_TERMS
+from bot.metrics import MetricMatcher
 from bot.planner import QueryPlanner, detect_language, parse_years
 from index.offices import office_record
 from parsers.template import all_keys

@@ -7,11 +7,18 @@ import re
 from bot.models import Citation
 from index.models import FactRecord
 from parsers.models import Number
-from parsers.template import SECTION_HEADINGS, SECTION_OF_TABLE, T3_COLUMNS, T3_ROWS, T4_GROUPS, T4_OUTCOMES
+from parsers.template import (
+    AMOUNT_COLUMNS,
+    SECTION_HEADINGS,
+    SECTION_OF_TABLE,
+    T3_COLUMNS,
+    T3_ROWS,
+    T4_GROUPS,
+    T4_OUTCOMES,
+)
 
 TABLE_SECTION = SECTION_OF_TABLE
 _ITEM_COLUMNS = {"prior_count", "procurement_items"}
-_MONEY_COLUMNS = {"fee_amount", "procurement_amount"}
 
 
 def fmt(value: Number | None) -> str:
@@ -26,7 +33,7 @@ def fmt(value: Number | None) -> str:
 
 def unit_of(fact_key: str) -> str:
     col = fact_key.split("/")[-1]
-    if col in _MONEY_COLUMNS:
+    if col in AMOUNT_COLUMNS:
         return "万元"
     return "项" if col in _ITEM_COLUMNS else "件"
 
