@@ -8,207 +8,45 @@ A region named on its own means that region's own government report for the year
 """
 
 import re
-from dataclasses import dataclass, field
-from functools import cached_property, lru_cache
 
-from pydantic import BaseModel, Field
-from pypinyin import lazy_pinyin
 from rapidfuzz import fuzz
 from rapidfuzz.distance import Levenshtein
 
+from bot.office_names import (
+    ADMIN_SUFFIX,
+    AFTER_PLACE,
+    CJK,
+    EN_BODY,
+    EN_FILLER,
+    EN_GOV,
+    EN_ORGAN_AFTER,
+    EN_SUFFIX,
+    GAP,
+    GENERIC,
+    GOV_BODY,
+    JOINERS,
+    OFFICIAL,
+    ORGAN_AFTER,
+    ORGAN_ALONE,
+    ORGAN_START,
+    SHORT,
+    NameSurface,
+    NameTables,
+    OfficeMention,
+    RegionChoice,
+    another_place,
+    latin_runs,
+    level_fits,
+    longest_first,
+    merge_same_span,
+    overlaps,
+    pinyin,
+    quoted,
+    windows,
+)
 from index.models import OfficeRecord
-from parsers.gazetteer import place_pinyin, place_words, region_chain, short_name
-from parsers.organs import ORGAN_SUFFIX, OfficeName, english_organ_vocabulary, organ_vocabulary
-
-# Words after a region name that mean "its government" (洛龙区政府, 伊川县人民政府办公室).
-_GOV_BODY = re.compile(r"^(?:人民政府办公室|人民政府办公厅|人民政府|政府办公室|政府|管委会办公室|管委会|管理委员会)")
-_EN_GOV = re.compile(
-    r"^\s*(?:(?:county|district|city|municipal|people'?s|zone|area|new area)\s+)*"
-    r"(?:government|govt|administration|committee)\b"
-)
-_EN_SUFFIX = {"county", "district", "city", "province", "zone", "area", "municipality", "prefecture"}
-_EN_BODY = {"government", "govt", "office", "people", "peoples", "s", "administrative", "committee", "municipal"}
-_EN_FILLER = {"administrative", "and", "the", "of", "comprehensive", "experimental", "pilot"}
-_GENERIC = {"政府", "人民政府", "办公室", "政府办公室", "人民政府办公室", "管委会", "管委会办公室", "办公厅"}
-_CJK = re.compile(r"[\u4e00-\u9fff]")
-_JOINERS = set("和与及或跟同比较对")  # 淮安市和洪泽区 is two names, not a misspelt 淮安市洪泽区
-_ADMIN_SUFFIX = set("省市县区")
-# what may stand between a region and its organ: 平潭县的民政局, Pingtan's health bureau, 平潭2012年民政局
-_GAP = re.compile(r"[\s的'’s]*(?:(?:19|20)\d{2}\s*年度?\s*的?)?[\s的]*", re.IGNORECASE)
-_EN_ORGAN_AFTER = re.compile(
-    r"(?:['’]s)?\s+((?:[a-z\-]+\s+){0,5}?(?:bureau|commission|office|department|agency|center|centre)s?)\b"
-)
-_ORGAN_AFTER = re.compile(rf"的?([\u4e00-\u9fff]{{1,8}}?{ORGAN_SUFFIX})")
-_ORGAN_START = re.compile(rf"[\u4e00-\u9fff]{{0,8}}?{ORGAN_SUFFIX}")
-_AFTER_PLACE = re.compile(rf"(?:\d|年|的|政府|[\u4e00-\u9fff]{{0,8}}?{ORGAN_SUFFIX}|$)")
-
-
-def _another_place(window: str, name: str) -> bool:
-    """The window names a real place other than the stored name's (西安市 near 淮安市)."""
-    chain = region_chain(window[:3] if window[2:3] in _ADMIN_SUFFIX else window[:2])
-    return bool(chain) and short_name(chain[-1]) == window[:2] and short_name(chain[-1]) != name[:2]
-
-
-class OfficeMention(BaseModel):
-    """One name found in a question."""
-
-    text: str
-    start: int
-    end: int
-    kind: str = Field(
-        description="'office' (names one office), 'region' (names a place), 'organ' (names an organ "
-        "without its region: 民政局) or 'absent' (an office or place with no report)."
-    )
-    offices: list[str] = Field(
-        description="Offices the name fits: the office itself, every office of the region, "
-        "every stored office of the organ; for 'absent', the region's offices."
-    )
-    regions: list[str] = Field(
-        default_factory=list, description="The places a region name stands for (平潭: 平潭县 and 平潭综合实验区)."
-    )
-    gov_only: bool = Field(False, description="The name says 'government' (洛龙区政府).")
-    score: float = Field(1.0, description="1.0 official form; 0.97 short form; lower for pinyin/fuzzy matches.")
-    corrected: bool = Field(
-        False, description="Read as a misspelling of the name (伊穿县 → 伊川县): the answer says so."
-    )
-
-
-class RegionChoice(BaseModel):
-    """The result of the region rule for the years asked about."""
-
-    offices: list[str]
-    others: list[str] = Field(default_factory=list, description="The region's other offices with reports.")
-    ambiguous: bool = False
-    unknown: bool = Field(False, description="The name asks for a government the store has no report of.")
-
-
-@dataclass
-class _Surface:
-    text: str
-    kind: str
-    target: str  # org for 'office' and 'organ', region element for 'region'
-    score: float = 1.0  # official forms 1.0, short forms lower (OFFICIAL beats SHORT beats fuzzy)
-
-
-OFFICIAL, SHORT, ORGAN_ALONE = 1.0, 0.97, 0.96
-
-
-@dataclass
-class _Tables:
-    """Lookup tables over the names, so that finding them in a question costs the same for 30 offices or
-    3,000: each question window is looked up, instead of every name being searched for in the question."""
-
-    by_pinyin: dict[tuple[str, ...], list[_Surface]] = field(default_factory=dict)
-    latin: dict[str, list[_Surface]] = field(default_factory=dict)
-    chinese: dict[str, list[_Surface]] = field(default_factory=dict)
-    # one-edit neighbourhood: a name and each of its one-character deletions (after the first character)
-    near: dict[str, list[_Surface]] = field(default_factory=dict)
-    # a name's text after its first two characters, for look-alike characters in the place part
-    by_tail: dict[str, list[_Surface]] = field(default_factory=dict)
-
-    def add_chinese(self, surface: _Surface, near_misses: bool = True, place_part: bool = True) -> None:
-        """near_misses: also findable with one character wrong (official names and regions, not short forms);
-        place_part: the name starts with a place, whose look-alike characters (and homophones) are still that
-        place — an organ alone is matched exactly (信访举报 is no misspelt 信访局)."""
-        text = surface.text
-        self.chinese.setdefault(text, []).append(surface)
-        if not place_part:
-            return
-        self.by_pinyin.setdefault(_pinyin(text), []).append(surface)
-        self.latin.setdefault("".join(_pinyin(text)), []).append(surface)
-        if len(text) >= 4 and near_misses:
-            for key in dict.fromkeys([text] + [text[:i] + text[i + 1 :] for i in range(1, len(text))]):
-                self.near.setdefault(key, []).append(surface)
-        if place_part and (len(text) >= 4 or (len(text) == 3 and text[-1] in _ADMIN_SUFFIX)):
-            self.by_tail.setdefault(text[2:], []).append(surface)
-
-    @cached_property
-    def sizes(self) -> dict[str, set[int]]:
-        """The question window sizes worth looking up in each table (one-edit windows: ±1 character)."""
-        return {
-            "chinese": {len(k) for k in self.chinese},
-            "pinyin": {len(k) for k in self.by_pinyin},
-            "near": {n + d for n in {len(k) for k in self.near} for d in (-1, 0, 1)},
-            "tail": {len(k) for k in self.by_tail},
-        }
-
-
-@lru_cache(maxsize=4096)
-def _char_pinyin(ch: str) -> str:
-    return lazy_pinyin(ch)[0] if _CJK.match(ch) else ch
-
-
-def _pinyin(text: str) -> tuple[str, ...]:
-    return tuple(_char_pinyin(c) for c in text)
-
-
-def _windows(text: str, sizes: set[int]):
-    """(start, substring) for every substring of the given sizes."""
-    for size in sorted(s for s in sizes if s > 0):
-        for i in range(len(text) - size + 1):
-            yield i, text[i : i + size]
-
-
-def _merge_same_span(found: list[OfficeMention]) -> list[OfficeMention]:
-    """One mention per (span, kind, score): 平潭 names two places, a shared alias two offices."""
-    merged: dict[tuple, OfficeMention] = {}
-    for m in found:
-        ident = (m.start, m.end, m.kind, m.score)
-        if ident not in merged:
-            merged[ident] = m.model_copy(deep=True)
-            continue
-        into = merged[ident]
-        into.offices += [o for o in m.offices if o not in into.offices]
-        into.regions += [r for r in m.regions if r not in into.regions]
-        into.gov_only = into.gov_only or m.gov_only
-    return list(merged.values())
-
-
-_LEVEL = {"county": "县", "district": "区", "city": "市", "province": "省"}
-
-
-def _level_fits(surface: _Surface, word: str) -> bool:
-    """'X County' names a 县: a stored region X of another level (X市) is another place."""
-    return (
-        surface.kind != "region"
-        or word not in _LEVEL
-        or surface.target.endswith(_LEVEL[word])
-        or not surface.target.endswith(("省", "市", "县", "区"))
-    )
-
-
-def _quoted(question: str, start: int) -> bool:
-    """Inside “…” or 《…》: the name of a website or a document (“中国平潭”网站), not an office asked about."""
-    before = question[:start]
-    return before.count("“") > before.count("”") or before.count("《") > before.count("》")
-
-
-def _overlaps(m: OfficeMention, others: list[OfficeMention]) -> bool:
-    return any(not (m.end <= k.start or k.end <= m.start) for k in others)
-
-
-def _longest_first(found: list[OfficeMention]) -> list[OfficeMention]:
-    """Longest (then best-scored) mentions first, each kept unless it overlaps one already kept."""
-    found = sorted(found, key=lambda m: (-(m.end - m.start), -m.score, m.start))
-    kept: list[OfficeMention] = []
-    for mention in found:
-        if not _overlaps(mention, kept):
-            kept.append(mention)
-    return sorted(kept, key=lambda m: m.start)
-
-
-def _latin_runs(question: str, longest: int):
-    """(start, end, joined lower-case letters) for every run of up to `longest` Latin words; a possessive 's
-    is not part of the name (Shuyang's → shuyang, not shuyangs)."""
-    lowered = re.sub(r"['’]s\b", "  ", question.lower())
-    words = [
-        (m.start(), m.end(), re.sub(r"[^a-z]", "", m.group(0)))
-        for m in re.finditer(r"[a-z]+(?:['’\-][a-z]+)*", lowered)
-    ]
-    for i in range(len(words)):
-        for n in range(min(longest, len(words) - i), 0, -1):
-            run = words[i : i + n]
-            yield run[0][0], run[-1][1], "".join(w[2] for w in run)
+from parsers.gazetteer import place_pinyin, place_words, short_name
+from parsers.organs import OfficeName, english_organ_vocabulary, organ_vocabulary
 
 
 class OfficeResolver:
@@ -222,8 +60,8 @@ class OfficeResolver:
         self.tables = self._build(offices)
 
     # ------------------------------------------------------------------ tables
-    def _build(self, offices: list[OfficeRecord]) -> _Tables:
-        tables = _Tables()
+    def _build(self, offices: list[OfficeRecord]) -> NameTables:
+        tables = NameTables()
         regions: dict[str, set[str]] = {}
         for office in offices:
             for element in office.region:
@@ -237,11 +75,11 @@ class OfficeResolver:
         organs: dict[tuple[str, float], list[str]] = {}
 
         def add(text: str, kind: str, target: str, score: float = OFFICIAL) -> None:
-            if (text, kind, target) in seen or len(text) < 2 or text in _GENERIC:
+            if (text, kind, target) in seen or len(text) < 2 or text in GENERIC:
                 return
             seen.add((text, kind, target))
-            surface = _Surface(text, kind, target, score)
-            if _CJK.search(text):
+            surface = NameSurface(text, kind, target, score)
+            if CJK.search(text):
                 tables.add_chinese(surface, near_misses=score == OFFICIAL)
             else:
                 tables.latin.setdefault(re.sub(r"[^a-z]", "", text.lower()), []).append(surface)
@@ -256,8 +94,8 @@ class OfficeResolver:
         for form, grade in organs:
             if (form, "organ", f"{form}|{grade}") not in seen:
                 seen.add((form, "organ", f"{form}|{grade}"))
-                surface = _Surface(form, "organ", f"{form}|{grade}", grade)
-                if _CJK.search(form):
+                surface = NameSurface(form, "organ", f"{form}|{grade}", grade)
+                if CJK.search(form):
                     tables.add_chinese(surface, near_misses=False, place_part=False)
                 else:
                     tables.latin.setdefault(re.sub(r"[^a-z]", "", form.lower()), []).append(surface)
@@ -281,22 +119,22 @@ class OfficeResolver:
             for english in name.english_organs():
                 organs.setdefault((english, ORGAN_ALONE), []).append(office.org)
         for form in office.pinyin:
-            words = [w for w in re.findall(r"[a-z]+", form.lower()) if w not in _EN_SUFFIX]
-            core = "".join(w for w in words if w not in _EN_BODY)
-            places = [el for el in office.region if core in ("".join(_pinyin(short_name(el))), "".join(_pinyin(el)))]
+            words = [w for w in re.findall(r"[a-z]+", form.lower()) if w not in EN_SUFFIX]
+            core = "".join(w for w in words if w not in EN_BODY)
+            places = [el for el in office.region if core in ("".join(pinyin(short_name(el))), "".join(pinyin(el)))]
             # 'pingtan county government' is the region plus a government word: the region rule decides
             for place in places if len(core) >= 4 else []:
                 add(core, "region", place)
             if len(core) >= 4 and not places:
                 add("".join(words), "office", office.org)
                 # 'luolong approval bureau' for 'luolong administrative approval bureau'
-                add("".join(w for w in words if w not in _EN_FILLER), "office", office.org, SHORT)
+                add("".join(w for w in words if w not in EN_FILLER), "office", office.org, SHORT)
 
     # ------------------------------------------------------------------ finding names
     def find(self, question: str) -> list[OfficeMention]:
         """Every office, region or organ named in the question, longest first, not overlapping, in question order;
         an organ right after a region is that region's organ, or an office with no report ('absent')."""
-        found = _merge_same_span(self._exact(question) + self._by_pinyin(question) + self._latin(question))
+        found = merge_same_span(self._exact(question) + self._by_pinyin(question) + self._latin(question))
         exact = [m for m in found if not m.corrected and m.kind == "office"]
         # a near miss that only adds a character to an exact name (平潭公安局各) is that exact name
         found = [
@@ -306,7 +144,7 @@ class OfficeResolver:
             or self._plausible_typo(m)
             and not any(e.start >= m.start and e.end <= m.end and set(e.offices) == set(m.offices) for e in exact)
         ]
-        kept = _longest_first(found)
+        kept = longest_first(found)
         # 洛阳市洛龙区…: a region written just before a place inside it only qualifies that place
         kept = [
             m
@@ -320,7 +158,7 @@ class OfficeResolver:
                 and kept[i + 1].offices
             )
         ]
-        kept = [m for m in kept if not (m.kind == "region" and _quoted(question, m.start))]
+        kept = [m for m in kept if not (m.kind == "region" and quoted(question, m.start))]
         kept = sorted(kept + self._absent_organs(question, kept), key=lambda m: m.start)
         kept = sorted(kept + self._absent_places(question, kept), key=lambda m: m.start)
         return self._regions_with_organs(question, kept)
@@ -356,7 +194,7 @@ class OfficeResolver:
                 m.kind != "organ"
                 or prev is None
                 or prev.kind not in ("region", "absent")
-                or not _GAP.fullmatch(question[prev.end : m.start])
+                or not GAP.fullmatch(question[prev.end : m.start])
             ):
                 out.append(m)
                 continue
@@ -402,15 +240,13 @@ class OfficeResolver:
         region: they name an office, so the region's government must not answer for them."""
         found: list[OfficeMention] = []
         vocab = organ_vocabulary()
-        for i, window in _windows(question, {len(k) for k in vocab}):
+        for i, window in windows(question, {len(k) for k in vocab}):
             if window in vocab:
                 found.append(OfficeMention(text=window, start=i, end=i + len(window), kind="organ", offices=[]))
         found += self._latin_organs(question)
         for m in kept:
-            english = (
-                _EN_ORGAN_AFTER.match(question[m.end :].lower()) if m.kind == "region" and not m.gov_only else None
-            )
-            if english and [w for w in english.group(1).split() if w not in _EN_SUFFIX] == ["office"]:
+            english = EN_ORGAN_AFTER.match(question[m.end :].lower()) if m.kind == "region" and not m.gov_only else None
+            if english and [w for w in english.group(1).split() if w not in EN_SUFFIX] == ["office"]:
                 english = None  # Hongze district office: the government's own office, not a department
             if english:  # Pingtan tourism bureau: an organ the table does not know is still an organ
                 s = m.end + english.start(1)
@@ -425,8 +261,8 @@ class OfficeResolver:
                     )
                 )
             if m.kind == "region" and not m.gov_only:
-                after = _ORGAN_AFTER.match(question[m.end :])
-                if after and not _GOV_BODY.match(after.group(1)):
+                after = ORGAN_AFTER.match(question[m.end :])
+                if after and not GOV_BODY.match(after.group(1)):
                     s = m.end + after.start(1)
                     found.append(
                         OfficeMention(
@@ -438,12 +274,12 @@ class OfficeResolver:
                             score=0.5,
                         )
                     )
-        return _longest_first([f for f in found if not _overlaps(f, kept)])
+        return longest_first([f for f in found if not overlaps(f, kept)])
 
     def _latin_organs(self, question: str) -> list[OfficeMention]:
         vocab = english_organ_vocabulary()
         out = []
-        for start, end, joined in _latin_runs(question, 7):
+        for start, end, joined in latin_runs(question, 7):
             if joined in vocab:
                 out.append(OfficeMention(text=question[start:end], start=start, end=end, kind="organ", offices=[]))
         return out
@@ -453,26 +289,26 @@ class OfficeResolver:
         Places written after a stored region (开封市鼓楼区) are left to the planner's sub-place rule."""
         found: list[OfficeMention] = []
         names = place_words()
-        for i, window in _windows(question, {2, 3}):
+        for i, window in windows(question, {2, 3}):
             nxt = question[i + len(window) :]
             if (
                 window in names
                 and window not in self.tables.chinese
-                and _AFTER_PLACE.match(nxt)
-                and (len(window) == 2 or window[-1] in _ADMIN_SUFFIX or _ORGAN_START.match(nxt))
+                and AFTER_PLACE.match(nxt)
+                and (len(window) == 2 or window[-1] in ADMIN_SUFFIX or ORGAN_START.match(nxt))
             ):
                 found.append(OfficeMention(text=window, start=i, end=i + len(window), kind="absent", offices=[]))
         pinyin = place_pinyin()
-        for start, end, joined in _latin_runs(question, 2):
+        for start, end, joined in latin_runs(question, 2):
             if len(joined) >= 5 and joined in pinyin and joined not in self.tables.latin:
                 suffix = re.match(r"\s+(county|district|city|province)\b", question[end:].lower())
                 end += suffix.end() if suffix else 0
                 found.append(OfficeMention(text=question[start:end], start=start, end=end, kind="absent", offices=[]))
-        found = [f for f in found if not _overlaps(f, kept) and not any(k.end == f.start for k in kept)]
-        return _longest_first(found)
+        found = [f for f in found if not overlaps(f, kept) and not any(k.end == f.start for k in kept)]
+        return longest_first(found)
 
     def _mention(
-        self, surface: _Surface, text: str, start: int, end: int, score: float, question: str
+        self, surface: NameSurface, text: str, start: int, end: int, score: float, question: str
     ) -> OfficeMention:
         score = min(score, surface.score)
         if surface.kind in ("office", "organ"):
@@ -487,7 +323,7 @@ class OfficeResolver:
                 corrected=text != surface.text and score < SHORT,
             )
         rest = question[end:]
-        gov = _GOV_BODY.match(rest) or _EN_GOV.match(rest.lower())
+        gov = GOV_BODY.match(rest) or EN_GOV.match(rest.lower())
         if gov:
             end += gov.end()
             text = question[start:end]
@@ -507,16 +343,16 @@ class OfficeResolver:
         # exact matches of longer names outrank shorter ones through the sort on length
         return [
             self._mention(surface, window, i, i + len(window), 1.0, question)
-            for i, window in _windows(question, self.tables.sizes["chinese"])
+            for i, window in windows(question, self.tables.sizes["chinese"])
             for surface in self.tables.chinese.get(window, [])
         ]
 
     def _by_pinyin(self, question: str) -> list[OfficeMention]:
         """Homophone typos (洛隆区 → 洛龙区, 平谭 → 平潭) and one-character edits of longer names."""
         out = []
-        q_pinyin = _pinyin(question)
-        for i, window in _windows(question, self.tables.sizes["pinyin"]):
-            if not all(_CJK.match(c) for c in window):
+        q_pinyin = pinyin(question)
+        for i, window in windows(question, self.tables.sizes["pinyin"]):
+            if not all(CJK.match(c) for c in window):
                 continue
             for surface in self.tables.by_pinyin.get(q_pinyin[i : i + len(window)], []):
                 if surface.text != window:
@@ -530,8 +366,8 @@ class OfficeResolver:
         Candidates come from the deletion neighbourhood: a window and a name within one edit share a key
         (the name itself, the window itself, or both with one character deleted)."""
         out = []
-        for i, window in _windows(question, self.tables.sizes["near"]):
-            if not all(_CJK.match(c) for c in window):
+        for i, window in windows(question, self.tables.sizes["near"]):
+            if not all(CJK.match(c) for c in window):
                 continue
             keys = dict.fromkeys([window] + [window[:j] + window[j + 1 :] for j in range(1, len(window))])
             candidates = {id(s): s for key in keys for s in self.tables.near.get(key, [])}
@@ -541,7 +377,7 @@ class OfficeResolver:
                     size in ((n, n + 1, n - 1) if n >= 5 else (n,))
                     and window != surface.text
                     and window[0] == surface.text[0]
-                    and not (set(window) - set(surface.text)) & _JOINERS
+                    and not (set(window) - set(surface.text)) & JOINERS
                     and Levenshtein.distance(window, surface.text, score_cutoff=1) <= 1
                 ):
                     out.append(self._mention(surface, window, i, i + size, 0.8, question))
@@ -552,7 +388,7 @@ class OfficeResolver:
         among the first two characters of a name of 3+ characters, unless the window is itself another
         real place (安阳市 is not a misspelt 洛阳市)."""
         out = []
-        for start, tail in _windows(question, self.tables.sizes["tail"]):
+        for start, tail in windows(question, self.tables.sizes["tail"]):
             i = start - 2
             for surface in self.tables.by_tail.get(tail, []) if i >= 0 else []:
                 n = len(surface.text)
@@ -560,10 +396,10 @@ class OfficeResolver:
                 if (
                     len(window) != n
                     or window == surface.text
-                    or not all(_CJK.match(c) for c in window[:2])
-                    or set(window[:2]) & _JOINERS
+                    or not all(CJK.match(c) for c in window[:2])
+                    or set(window[:2]) & JOINERS
                     or Levenshtein.distance(window[:2], surface.text[:2]) != 1
-                    or _another_place(window, surface.text)
+                    or another_place(window, surface.text)
                 ):
                     continue
                 out.append(self._mention(surface, window, i, i + n, 0.75, question))
@@ -582,9 +418,9 @@ class OfficeResolver:
         for i in range(len(words)):
             for n in range(min(8, len(words) - i), 0, -1):
                 run = words[i : i + n]
-                if run[0][2] in _EN_SUFFIX or run[-1][2] in _EN_SUFFIX:
+                if run[0][2] in EN_SUFFIX or run[-1][2] in EN_SUFFIX:
                     continue
-                joined = "".join(w[2] for w in run if w[2] not in _EN_SUFFIX)
+                joined = "".join(w[2] for w in run if w[2] not in EN_SUFFIX)
                 if len(joined) < 4:
                     continue
                 start, end = run[0][0], run[-1][1]
@@ -592,7 +428,7 @@ class OfficeResolver:
                 if suffix:
                     end += suffix.end()
                 for surface in self.tables.latin.get(joined, []):
-                    if suffix and not _level_fits(surface, suffix.group(1)):
+                    if suffix and not level_fits(surface, suffix.group(1)):
                         # Puyang County is 濮阳县, not the stored 濮阳市's zone: a place of that name and level
                         out.append(
                             OfficeMention(

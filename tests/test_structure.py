@@ -13,9 +13,9 @@ PACKAGES = ("govqa", "parsers", "index", "bot", "eval", "web")
 def _modules() -> dict[str, Path]:
     found = {"app": REPO / "app.py"}
     for package in PACKAGES:
-        for path in (REPO / package).glob("*.py"):
-            name = package if path.stem == "__init__" else f"{package}.{path.stem}"
-            found[name] = path
+        for path in (REPO / package).rglob("*.py"):  # subpackages too (bot/wording/)
+            parts = path.relative_to(REPO).with_suffix("").parts
+            found[".".join(parts[:-1] if parts[-1] == "__init__" else parts)] = path
     return found
 
 
