@@ -247,7 +247,7 @@ ROW_TERMS: list[Term] = [
         "other handling: other",
         "其他处理中的其他/其他情形/other handling other/other cases",
     ),
-    # 公开率 (TEMPLATE.md, derived figures): granted in full plus in part, one measure of two parts
+    # 公开率 (docs/template.md, "Derived figures"): granted in full plus in part, one measure of two parts
     _t(
         "T3",
         "granted;partially_granted",

@@ -49,7 +49,9 @@ class Operation(BaseModel):
     )
     numerator: Measure | None = None
     denominator: Measure | None = None
-    convention: str | None = Field(None, description="Why this denominator: declared, or a TEMPLATE.md convention id.")
+    convention: str | None = Field(
+        None, description="Why this denominator: declared, or a docs/template.md convention id."
+    )
     categories: list[Measure] = Field(default_factory=list, description="rank over categories: the candidates.")
     order: Literal["desc", "asc"] = "desc"
     top: int = Field(1, description="rank: how many places are asked (前三 → 3).")

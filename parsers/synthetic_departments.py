@@ -1,5 +1,5 @@
 """Synthetic department reports: the standard organs of local government (parsers/data/organs.tsv) in invented
-regions, with the template's tables — what most real annual reports are (TEMPLATE.md, "Departments").
+regions, with the template's tables — what most real annual reports are (docs/template.md, "Offices").
 
 The numbers and the layout come from parsers.synthetic (make_report, render); only the issuing office is
 chosen here: an invented county of one of the synthetic cities + one standard department. Office i is always

@@ -1,7 +1,7 @@
 """The national report template as data: canonical fact keys, printed labels, label patterns.
 
 The keys are the project's public vocabulary (users query them in SQL): ``T3/new_requests/total``.
-See ../shared/domain/TEMPLATE.md for the source of every row and column here.
+docs/template.md says what govqa relies on in the template (sections, keys, cell kinds, rules, conventions).
 """
 
 from dataclasses import dataclass, field

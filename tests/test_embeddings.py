@@ -92,7 +92,7 @@ def test_query_and_passage_prefixes_give_different_vectors(embedder):
     assert 0.8 < cosine(as_query, as_passage) < 0.999
 
 
-# e5 cosines crowd into 0.7-0.95; English -> Chinese is the weaker, cross-lingual case (EMBEDDINGS.md).
+# e5 cosines crowd into 0.7-0.95; English -> Chinese is the weaker, cross-lingual case (docs/embedding-model.md).
 @pytest.mark.parametrize(("query", "margin"), [(YICHUAN_QUERY_ZH, 0.10), (YICHUAN_QUERY_EN, 0.02)])
 def test_question_is_closer_to_its_passage_than_to_an_unrelated_one(embedder, query, margin):
     matching, unrelated = embedder.embed_passages([YICHUAN_PASSAGE, UNRELATED_PASSAGE])

@@ -244,7 +244,7 @@ def test_rules_plan_question(planner, question, offices, years, measures, intent
 
 
 AMBIGUOUS = [
-    # a region alone, and the government reports that fit it for the years asked (TEMPLATE.md, Names)
+    # a region alone, and the government reports that fit it for the years asked (docs/template.md, "Offices")
     ("洛龙区收到多少申请", [LUOLONG_GOV, LUOLONG_BUREAU]),  # 2021 government office, 2024 only a bureau
     ("平潭2013年收到多少申请", [PINGTAN_COUNTY, PINGTAN_ZONE]),  # two government reports for 2013
     ("Pingtan government 2013 applications", [PINGTAN_COUNTY, PINGTAN_ZONE]),
@@ -268,7 +268,7 @@ def test_region_means_its_government_and_names_the_other_offices(planner):
     "question,office", [("洛龙区2024年收到多少申请", LUOLONG_BUREAU), ("沭阳县2023年收到多少申请", SHUYANG_NDRC)]
 )
 def test_region_with_only_another_offices_report_is_ambiguous(planner, question, office):
-    """TEMPLATE.md: no government report fits → ambiguous, even with one candidate (listed with its value)."""
+    """docs/template.md: no government report fits → ambiguous, even with one candidate (listed with its value)."""
     plan = planner.plan(question)
     assert plan.offices == [] and plan.ambiguous_offices == [office]
 
