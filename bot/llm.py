@@ -18,7 +18,7 @@ from bot.metrics import MetricMatcher
 from bot.models import Intent, QueryPlan
 from govqa.errors import ModelError
 from govqa.settings import Settings
-from parsers.template import T2_ROWS, T3_COLUMNS, T3_ROWS, T4_GROUPS, T4_OUTCOMES, all_keys
+from parsers.template import TABLES, all_keys
 
 log = logging.getLogger(__name__)
 _NUMBER = re.compile(r"\d+(?:\.\d+)?")
@@ -34,19 +34,13 @@ class PlanDraft(BaseModel):
 
 
 def _key_guide() -> str:
-    t3_rows = ", ".join(f"{r.key}={r.label}" for r in T3_ROWS)
-    t3_cols = ", ".join(f"{c.key}={c.label}" for c in T3_COLUMNS)
-    t2 = ", ".join(f"{r.key}={r.label}" for r in T2_ROWS)
-    t4 = (
-        ", ".join(f"{g.key}={g.label}" for g in T4_GROUPS)
-        + "; outcomes "
-        + ", ".join(f"{o.key}={o.label}" for o in T4_OUTCOMES)
-    )
-    return (
-        f"T3/<row>/<col> rows: {t3_rows}. cols: {t3_cols}.\nT2/<row>/<col> rows: {t2}; cols: decisions, "
-        f"in_force, issued, repealed, new_made, new_published, total_published, prior_count, change, fee_amount, "
-        f"procurement_items, procurement_amount.\nT4/<group>/<outcome> groups: {t4}."
-    )
+    """Every table of the template with its row and column keys (T4: groups × outcomes), for the prompt."""
+    lines = []
+    for key, spec in TABLES.items():
+        rows = ", ".join(f"{r.key}={r.label}" for r in spec.rows)
+        cols = ", ".join(f"{c.key}={c.label}" for c in spec.columns)
+        lines.append(f"{key}/<row>/<col> ({spec.title}) rows: {rows}. cols: {cols}.")
+    return "\n".join(lines)
 
 
 def numbers_supported(text: str, quotes: list[str]) -> bool:

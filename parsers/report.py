@@ -19,7 +19,7 @@ from parsers.meta import (
 )
 from parsers.models import Report
 from parsers.sections import find_sections, section_bounds
-from parsers.tables import parse_t2, parse_t3, parse_t4
+from parsers.tables import READERS
 from parsers.template import TABLES
 
 _WS = re.compile(r"\s+")
@@ -86,11 +86,6 @@ class ReportParser:
         whole = (0, len(text))
         warnings: list[str] = []
         facts = []
-        readers = {
-            "T2": lambda span: parse_t2(text, span, template, limit),
-            "T3": lambda span: parse_t3(text, span, template, limit),
-            "T4": lambda span: parse_t4(text, span, limit),
-        }
         for name, table in TABLES.items():
             span = section_bounds(sections, table.section)
             if span is None:
@@ -99,7 +94,7 @@ class ReportParser:
                 span = whole if name == "T3" else None
             if span is None:
                 continue
-            found, w = readers[name](span)
+            found, w = READERS[name](text, span, template, limit)
             if not found:
                 w = w or [f"{name}: table not found"]
             facts.extend(found)

@@ -6,6 +6,7 @@ cells: tab- or |-separated, space-separated, one per line, or run together by a 
 
 import itertools
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from parsers.digits import CellSpec, RowCells, read_row, resolve_candidates
@@ -273,3 +274,12 @@ def parse_t4(text: str, span: tuple[int, int], limit: int) -> tuple[list[Fact], 
         for f in facts[-5:]:
             f.label = group.label
     return facts, _cell_warnings("T4", "all", cells)
+
+
+# One reader per table of the template (parsers/template.py TABLES), called with the table's section span;
+# T4 is printed the same way in every template version.
+READERS: dict[str, Callable[[str, tuple[int, int], str, int], tuple[list[Fact], list[str]]]] = {
+    "T2": parse_t2,
+    "T3": parse_t3,
+    "T4": lambda text, span, version, limit: parse_t4(text, span, limit),
+}

@@ -393,6 +393,7 @@ class TableSpec:
     rows: tuple[Row | Column, ...]  # T4: the groups
     columns: tuple[Column, ...]  # T2: every column any row uses; rows say which per version
     rules: tuple[Rule, ...]
+    title_en: str = ""  # what the table counts, for an English reader beside the printed title
 
     def rows_for(self, version: str) -> list:
         return [r for r in self.rows if version in getattr(r, "versions", (version,))]
@@ -416,7 +417,13 @@ RULES = {
 
 TABLES = {
     "T2": TableSpec(
-        "T2", "二", SECTION_HEADINGS["二"], tuple(T2_ROWS), tuple(T2_COLUMNS.values()), (RULES["t2_items"],)
+        "T2",
+        "二",
+        SECTION_HEADINGS["二"],
+        tuple(T2_ROWS),
+        tuple(T2_COLUMNS.values()),
+        (RULES["t2_items"],),
+        "proactive disclosure",
     ),
     "T3": TableSpec(
         "T3",
@@ -425,7 +432,16 @@ TABLES = {
         tuple(T3_ROWS),
         tuple(T3_COLUMNS),
         (RULES["t3_rows"], RULES["t3_balance"], RULES["t3_results"]),
+        "requests received and handled",
     ),
-    "T4": TableSpec("T4", "四", SECTION_HEADINGS["四"], tuple(T4_GROUPS), tuple(T4_OUTCOMES), (RULES["t4_groups"],)),
+    "T4": TableSpec(
+        "T4",
+        "四",
+        SECTION_HEADINGS["四"],
+        tuple(T4_GROUPS),
+        tuple(T4_OUTCOMES),
+        (RULES["t4_groups"],),
+        "reconsideration and lawsuits",
+    ),
 }
 SECTION_OF_TABLE = {key: spec.section for key, spec in TABLES.items()}  # T3 → 三

@@ -23,7 +23,7 @@ from index.facts import FactStore
 from index.lexical import tokenize
 from index.models import FactRecord, ReportRecord
 from parsers.models import Fact, Report, Section
-from parsers.template import all_keys
+from parsers.template import TABLES, all_keys
 
 STATUS_CSS = {
     "answered": "answered",
@@ -32,11 +32,7 @@ STATUS_CSS = {
     "error": "error",
     "help": "help",
 }
-TABLE_TITLES = {
-    "T2": "T2 主动公开政府信息情况 (proactive disclosure)",
-    "T3": "T3 收到和处理政府信息公开申请情况 (requests received and handled)",
-    "T4": "T4 行政复议、行政诉讼情况 (reconsideration and lawsuits)",
-}
+TABLE_TITLES = {key: f"{key} {spec.title} ({spec.title_en})" for key, spec in TABLES.items()}
 _REF = re.compile(r"\[(\d{1,3})\]")
 _SECTION_NUMBER = re.compile(r"^\s*(（[一二三四五六七八九十]+）|[一二三四五六七八九十]+)")
 _MIN_QUOTE_MATCH = 80.0  # rapidfuzz partial_ratio below which a quote is not located in its section
