@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import os
 import threading
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -32,7 +33,7 @@ if TYPE_CHECKING:
     from index.onnx_model import OnnxEncoder
 
 _LOADED: dict[Path, SentenceTransformer] = {}
-_LOADED_ONNX: dict[tuple[Path, int], OnnxEncoder] = {}
+_LOADED_ONNX: dict[tuple[Path, int, int], OnnxEncoder] = {}
 _LOADING = threading.Lock()
 
 
@@ -46,15 +47,15 @@ def load_sentence_transformer(folder: Path) -> SentenceTransformer:
     return model
 
 
-def load_onnx_encoder(folder: Path, threads: int) -> OnnxEncoder:
-    """The int8 graph of ``folder`` (built if missing), one session per process and thread count."""
+def load_onnx_encoder(folder: Path, threads: int, workers: int = 1) -> OnnxEncoder:
+    """The int8 graph of ``folder`` (built if missing), one session per process, thread and worker count."""
     from index.onnx_model import OnnxEncoder
 
-    key = (folder.resolve(), threads)
+    key = (folder.resolve(), threads, workers)
     with _LOADING:
         encoder = _LOADED_ONNX.get(key)
         if encoder is None:
-            encoder = _LOADED_ONNX[key] = OnnxEncoder(key[0], threads)
+            encoder = _LOADED_ONNX[key] = OnnxEncoder(key[0], threads, workers)
     return encoder
 
 
@@ -91,7 +92,8 @@ class Embedder:
         self._onnx: OnnxEncoder | None = None
         self.runtime = "torch" if settings.embedding_model else settings.embedding_runtime
         if self.runtime == "onnx-int8":
-            self._onnx = load_onnx_encoder(self.model_dir, _threads(settings))
+            workers = settings.embed_workers or os.cpu_count() or 1
+            self._onnx = load_onnx_encoder(self.model_dir, _threads(settings), workers)
             return
         import torch
 
@@ -159,10 +161,17 @@ class Embedder:
             raise ModelError("the ONNX runtime is not loaded", self.model_dir)
         ids = encoder.token_ids(texts)
         order = np.argsort([-len(t) for t in ids], kind="stable")
+        batches = [order[start : start + batch_size] for start in range(0, len(order), batch_size)]
         out = np.empty((len(ids), encoder.dimension), dtype=np.float32)
-        for start in range(0, len(order), batch_size):
-            rows = order[start : start + batch_size]
-            out[rows] = encoder.encode_ids([ids[i] for i in rows])
+        if encoder.workers == 1 or len(batches) == 1:
+            for rows in batches:
+                out[rows] = encoder.encode_ids([ids[i] for i in rows])
+            return out
+        # Runs release the GIL: `workers` batches are encoded at once, one core each.
+        with ThreadPoolExecutor(max_workers=encoder.workers, thread_name_prefix="govqa-encode") as pool:
+            encoded = pool.map(lambda rows: encoder.encode_ids([ids[i] for i in rows]), batches)
+            for rows, vectors in zip(batches, encoded, strict=True):
+                out[rows] = vectors
         return out
 
     def embed_passages(

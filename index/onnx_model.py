@@ -185,7 +185,7 @@ def _max_tokens(model_dir: Path) -> int:
 class OnnxEncoder:
     """Token ids → mean-pooled, unit-length vectors with ONNX Runtime (what SentenceTransformer.encode returns)."""
 
-    def __init__(self, model_dir: Path, threads: int):
+    def __init__(self, model_dir: Path, threads: int, workers: int = 1):
         folder = ensure_onnx_model(model_dir)
         record = read_build_record(folder) or {}
         if file_sha256(folder / ONNX_FILE) != record.get("onnx_sha256"):
@@ -209,7 +209,10 @@ class OnnxEncoder:
         self._pad_id = self._tokenizer.token_to_id("<pad>") or 1
         self.folder = folder
         self.dimension = int(self._session.get_outputs()[0].shape[-1] or 384)
-        self._lock = threading.Lock()  # one run at a time: both threads already serve each run
+        # ONNX Runtime sessions may run concurrently; at most `workers` runs at a time, so `workers` ×
+        # `threads` stays within the cores asked for (a run on one thread uses one core).
+        self.workers = max(1, workers)
+        self._runs = threading.BoundedSemaphore(self.workers)
 
     def token_ids(self, texts: list[str]) -> list[list[int]]:
         return [e.ids for e in self._tokenizer.encode_batch(texts)]
@@ -222,7 +225,7 @@ class OnnxEncoder:
         for row, tokens in enumerate(batch):
             ids[row, : len(tokens)] = tokens
             mask[row, : len(tokens)] = 1
-        with self._lock:
+        with self._runs:
             (tokens_out,) = self._session.run(None, {"input_ids": ids, "attention_mask": mask})
         weights = mask[:, :, None].astype(np.float32)
         pooled = (tokens_out * weights).sum(axis=1) / np.clip(weights.sum(axis=1), 1e-9, None)

@@ -113,3 +113,12 @@ def test_a_passage_gets_the_same_vector_whatever_is_encoded_beside_it_by_default
     alone = embedder.passage_matrix([short])[0]
     beside_long = embedder.passage_matrix([long, short])[1]
     assert np.array_equal(alone, beside_long)
+
+
+def test_concurrent_workers_give_every_passage_the_vector_one_worker_gives_in_the_callers_order(corpus_paragraphs):
+    """Two batches at a time (one core each) is a speed setting only: the same vectors, the same rows."""
+    picked = corpus_paragraphs[:24]
+    one = Embedder(IndexSettings(embed_workers=1)).passage_matrix(picked)
+    two = Embedder(IndexSettings(embed_workers=2)).passage_matrix(picked)
+    assert one.shape == (24, 384) and np.array_equal(one, two)
+    assert not np.array_equal(two[0], two[1])  # rows are not all one vector
