@@ -31,6 +31,7 @@ from parsers.template import (
     T3_COLUMNS,
     T4_GROUPS,
     T4_OUTCOMES,
+    TABLES,
     V2019,
     V2021,
     cell_kind,
@@ -243,11 +244,12 @@ def _blocks(report: SyntheticReport) -> list[Block]:
             f"{report.year}年12月31日。如对本报告有疑问，请与{report.org}联系。",
         ),
     ]
-    tables: dict[str, GridBlock] = {
-        "二": ("t2", _t2_grids(report)),
-        "三": ("table", _t3_grid(report)),
-        "四": ("table", _t4_grid(report)),
+    grids: dict[str, GridBlock] = {
+        "T2": ("t2", _t2_grids(report)),
+        "T3": ("table", _t3_grid(report)),
+        "T4": ("table", _t4_grid(report)),
     }
+    tables = {TABLES[key].section: block for key, block in grids.items()}  # each printed in its section
     for number, heading in SECTION_HEADINGS.items():
         blocks.append(("h1", f"{number}、{heading}"))
         for line in filter(None, report.sections[number].split("\n")):
