@@ -78,7 +78,7 @@ class Embedder:
     """Unit-length vectors for passages and questions; cosine similarity is a dot product.
 
     Two runtimes of the same model (``settings.embedding_runtime``): the default e5 folder's int8 ONNX
-    graph (index.onnx_model; cosine ≥ 0.99 to torch's vectors, ~1.7× faster), or sentence-transformers
+    graph (index.onnx_model; cosine ≥ 0.99 to torch's vectors, 3× faster per core), or sentence-transformers
     on torch, which is also what any other ``embedding_model`` folder runs on. Either way a call's texts
     are encoded in length-sorted batches, so short passages are not padded to the longest one.
     """
