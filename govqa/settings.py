@@ -41,8 +41,9 @@ class IndexSettings(BaseModel):
     )
     embedding_runtime: Literal["onnx-int8", "torch"] = Field(
         "onnx-int8",
-        description="How the default e5 model runs: its int8 ONNX graph built at set-up (3x faster per core than torch, cosine "
-        ">= 0.99 to torch's vectors) or sentence-transformers on torch. Any other embedding_model runs on torch.",
+        description="How the default e5 model runs: its int8 ONNX graph built at set-up (3x faster per core than "
+        "torch, cosine >= 0.99 to torch's vectors) or sentence-transformers on torch. Any other embedding_model "
+        "runs on torch.",
     )
     embed_threads: int = Field(
         1,
@@ -52,6 +53,7 @@ class IndexSettings(BaseModel):
     )
     embed_workers: int = Field(
         0,
+        ge=0,
         description="Batches the int8 ONNX model encodes at the same time, each run on a thread of its own "
         "(0 = one per core; torch ignores it). A passage's vector does not depend on which worker encodes it.",
     )
