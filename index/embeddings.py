@@ -92,12 +92,12 @@ class Embedder:
         self._onnx: OnnxEncoder | None = None
         self.runtime = "torch" if settings.embedding_model else settings.embedding_runtime
         if self.runtime == "onnx-int8":
-            workers = settings.embed_workers or os.cpu_count() or 1
-            self._onnx = load_onnx_encoder(self.model_dir, _threads(settings), workers)
+            threads, workers = _per_core(settings.embed_threads), _per_core(settings.embed_workers)
+            self._onnx = load_onnx_encoder(self.model_dir, threads, workers)
             return
         import torch
 
-        torch.set_num_threads(_threads(settings))
+        torch.set_num_threads(_per_core(settings.embed_threads))
         self._model = load_sentence_transformer(self.model_dir)
         # ST always defines "document" (empty unless saved); our e5 folder saves "passage" as well.
         prompts = self._model.prompts
@@ -189,8 +189,9 @@ class Embedder:
         return LangchainEmbeddings(self)
 
 
-def _threads(settings: IndexSettings) -> int:
-    return settings.embed_threads or os.cpu_count() or 1
+def _per_core(count: int) -> int:
+    """A thread or run count as set, 0 meaning one per core."""
+    return count or os.cpu_count() or 1
 
 
 def warm_embedder(settings: IndexSettings) -> Embedder:

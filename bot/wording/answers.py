@@ -462,11 +462,11 @@ class AnswerWriter:
     def unheld(self, words: list[str], offices: list[str], years: list[int]) -> str:
         """A dimension the template's tables do not record (requests by subject, by channel …)."""
         if self.en:
-            scope = (" of " + ", ".join(self.office(o) for o in offices)) if offices else ""
-            scope += (" for " + ", ".join(map(str, years))) if years else ""
+            scope = (" of " + self.listing(self.office(o) for o in offices)) if offices else ""
+            scope += (" for " + self.listing(years)) if years else ""
         else:
-            scope = "、".join(offices) + "".join(f"{y}年" for y in years)
-        shown = "、".join(words) if not self.en else ", ".join(words)
+            scope = self.listing(offices) + "".join(f"{y}年" for y in years)
+        shown = self.listing(words)
         if self.en:
             return (
                 f"The reports{scope} do not record {shown}: the template's tables count requests only by "
